@@ -1,0 +1,3 @@
+"""himcalc: payback, NPV and IRR of Health Information Management credentials."""
+
+__version__ = "0.1.0"
