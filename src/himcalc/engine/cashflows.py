@@ -1,0 +1,135 @@
+"""Year-by-year cash flows of one plan: the engine's hot loop, on plain floats.
+
+Conventions (docs/methodology.md, "Cash flows"):
+
+* year 0 is the first year of study; one row per year of the horizon; real dollars;
+* the study share of year t is s_t = min(1, max(0, D − t)) for a programme of D years, so a
+  20-month programme studies all of year 0 and two thirds of year 1;
+* earnings with the credential: s_t × kept × cf_t + (1 − s_t) × wage_t, where wage_t is the
+  career track's wage for the occupation held (t − D) years after completion, grown by the
+  real wage growth from year 0; earnings without: cf_t = current salary × (1 + g)^t;
+* net_t = (earnings with − earnings without) − tax on that difference − direct cost + aid
+  (grants, employer assistance, tax credits) + loan disbursed − loan payments.
+
+With a completion probability p < 1 every column is the probability-weighted mix of the
+completer's row and the non-completer's row (who studies `noncompleter_years`, pays for
+them, borrows for them, repays, and then earns the counterfactual again).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from himcalc.engine.financing import LoanOutcome, finance
+from himcalc.engine.plan import Plan
+
+COLUMNS = (
+    "year", "age", "phase", "direct_cost", "foregone_earnings", "earnings_with",
+    "earnings_without", "taxes", "aid", "loan_disbursed", "loan_payment", "net",
+    "cumulative", "discounted_cumulative",
+)
+"""Column order of the cash-flow table (and of `show -f csv`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Flows:
+    """Cash-flow columns, each a list with one value per year (see COLUMNS)."""
+
+    direct_cost: list[float]
+    foregone_earnings: list[float]
+    earnings_with: list[float]
+    earnings_without: list[float]
+    taxes: list[float]
+    aid: list[float]
+    loan_disbursed: list[float]
+    loan_payment: list[float]
+    net: list[float]
+    study_share: list[float]
+    loan: LoanOutcome
+
+
+def wage_after(plan: Plan, years_after_completion: float) -> float:
+    """The track's wage for the stage held `years_after_completion` after finishing."""
+    wage = plan.stages[0][1]
+    for start, stage_wage in plan.stages:
+        if years_after_completion + 1e-9 >= start:
+            wage = stage_wage
+    return wage
+
+
+def _credit(plan: Plan, t: int, qualified: float, magi: float) -> float:
+    """AOTC (undergraduate, first four years) or LLC on qualified expenses, phased out by MAGI."""
+    if plan.credit is None or qualified <= 0 or t >= plan.credit_years:
+        return 0.0
+    if plan.credit == "aotc":
+        amount = min(qualified, 2000.0) + 0.25 * min(max(qualified - 2000.0, 0.0), 2000.0)
+        amount = min(amount, plan.aotc_max)
+    else:
+        amount = plan.llc_rate * min(qualified, plan.llc_limit)
+    span = plan.phaseout_end - plan.phaseout_start
+    factor = min(1.0, max(0.0, (plan.phaseout_end - magi) / span)) if span > 0 else 1.0
+    return amount * factor
+
+
+def _path(plan: Plan, years: float, completes: bool) -> Flows:
+    """One path: a completer (studies `years`, then the career track) or a non-completer."""
+    horizon, cf0, g = plan.horizon, plan.counterfactual, plan.wage_growth
+    agi = (plan.stages[0][1] if completes else cf0) * (1.0 + g) ** math.ceil(years)
+    loan = finance(plan, years, agi)
+    cols: dict[str, list[float]] = {k: [0.0] * horizon for k in Flows.__slots__[:-1]}
+    done_year = math.ceil(years) - 1 if years > 0 else 0
+    for t in range(horizon):
+        grow = (1.0 + g) ** t
+        share = min(1.0, max(0.0, years - t))
+        cf = cf0 * grow
+        if completes:
+            career = wage_after(plan, max(0.0, t - years)) * grow
+        else:
+            career = cf
+        with_ = share * plan.kept_share * cf + (1.0 - share) * career
+        cost = plan.direct_cost_per_year * share * (1.0 + plan.tuition_growth) ** t
+        grants = min(plan.grants_per_year * share, cost)
+        assistance = min(plan.assistance_per_year * share, cost - grants)
+        credit = _credit(plan, t, cost - grants - assistance, with_) if share > 0 else 0.0
+        if completes and t == done_year:
+            cost += plan.exam_fee
+        premium = with_ - cf
+        tax = plan.tax_rate * premium
+        aid = grants + assistance + credit
+        disbursed, payment = loan.disbursed[t], loan.payments[t]
+        cols["direct_cost"][t] = cost
+        cols["foregone_earnings"][t] = share * (1.0 - plan.kept_share) * cf
+        cols["earnings_with"][t] = with_
+        cols["earnings_without"][t] = cf
+        cols["taxes"][t] = tax
+        cols["aid"][t] = aid
+        cols["loan_disbursed"][t] = disbursed
+        cols["loan_payment"][t] = payment
+        cols["net"][t] = premium - tax - cost + aid + disbursed - payment
+        cols["study_share"][t] = share
+    return Flows(**cols, loan=loan)
+
+
+def _mix(p: float, a: Flows, b: Flows) -> Flows:
+    """Probability-weighted mix of two paths, column by column."""
+    q = 1.0 - p
+    cols = {
+        k: [p * x + q * y for x, y in zip(getattr(a, k), getattr(b, k), strict=True)]
+        for k in Flows.__slots__[:-1]
+    }
+    return Flows(**cols, loan=a.loan)
+
+
+def project(plan: Plan) -> tuple[Flows, Flows]:
+    """(expected flows, completer's flows). They are the same object when p = 1.
+
+    Metrics are taken from the expected flows; the starting salary and the debt of a
+    graduate come from the completer's.
+    """
+    completer = _path(plan, plan.years_to_complete, completes=True)
+    p = plan.completion_probability
+    if p >= 1.0:
+        return completer, completer
+    leaver = _path(plan, plan.noncompleter_years, completes=False)
+    return _mix(p, completer, leaver), completer

@@ -1,0 +1,125 @@
+"""Borrowing while studying and repaying afterwards, as yearly cash flows.
+
+This adapts the federal loan model (`engine.loans`) to the engine's year grid:
+
+* study starts on `START` (the first academic year under the July 1, 2026 rules); each
+  year's borrowing is split by the federal annual and aggregate limits into subsidized,
+  unsubsidized and private (the excess), disbursed in two halves (`semester_disbursements`);
+* the student receives the federal amounts net of the origination fee (that net is the
+  `loan_disbursed` inflow); they owe the gross;
+* unsubsidized and private principal accrues simple daily interest until repayment starts
+  six months after study ends, and is capitalized then;
+* the federal balance is repaid on the chosen plan (Tiered Standard by default; RAP is
+  priced on the graduate's starting salary as AGI, growing with real wage growth); the
+  private balance over ten years at the private rate;
+* each monthly payment falls in year index (months since START) // 12.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from himcalc.engine import loans as L
+
+START = date(2026, 8, 24)
+"""First day of study assumed for every scenario (a late-August start of the 2026-27 year)."""
+
+PRIVATE_TERM_MONTHS = 120
+
+
+@dataclass(frozen=True, slots=True)
+class LoanRules:
+    """The federal records one plan needs (picked by `plan.make_plan`)."""
+
+    federal_rate: float
+    origination_fee: float
+    limits: tuple
+    repayment_plans: dict
+
+
+@dataclass(frozen=True, slots=True)
+class LoanOutcome:
+    """Yearly loan cash flows and the figures reports show."""
+
+    disbursed: list[float]
+    payments: list[float]
+    debt_at_repayment: float
+    federal_debt: float
+    private_debt: float
+    monthly_payment: float
+    term_months: int
+    plan: str
+
+
+def no_loan(horizon: int) -> LoanOutcome:
+    """No borrowing: all zeros."""
+    zeros = [0.0] * horizon
+    return LoanOutcome(zeros, zeros, 0.0, 0.0, 0.0, 0.0, 0, "none")
+
+
+def _months_between(a: date, b: date) -> int:
+    return (b.year - a.year) * 12 + (b.month - a.month)
+
+
+def finance(plan, years: float, agi: float) -> LoanOutcome:  # noqa: ANN001  (a Plan)
+    """Loan flows for studying `years` under `plan`; `agi` is the first repayment year's income."""
+    horizon = plan.horizon
+    if plan.borrow_per_year <= 0 or years <= 0 or plan.loan_rules is None:
+        return no_loan(horizon)
+    rules: LoanRules = plan.loan_rules
+    n_years = math.ceil(years - 1e-9)
+    requested = [plan.borrow_per_year * min(1.0, years - k) for k in range(n_years)]
+    level = "graduate" if plan.credential_level == "master" else "undergraduate"
+    split = L.borrowing_plan(
+        requested, rules.limits, level=level,
+        dependency="independent" if plan.independent else "dependent",
+        origination_fee=rules.origination_fee,
+        first_year_in_school=plan.first_year_in_school,
+    )
+    sub = L.semester_disbursements(START, [y.subsidized for y in split.years], subsidized=True)
+    unsub = L.semester_disbursements(START, [y.unsubsidized for y in split.years])
+    private = L.semester_disbursements(START, [y.private for y in split.years])
+    last_day = START + timedelta(days=round(years * 365.25) - 1)
+    repay_day = L.repayment_start(last_day)
+    federal_rate = plan.loan_rate if plan.loan_rate is not None else rules.federal_rate
+    federal = L.accrue(sub + unsub, federal_rate, repay_day).balance
+    private_balance = L.accrue(private, plan.private_loan_rate, repay_day).balance
+
+    disbursed = [0.0] * horizon
+    for k, y in enumerate(split.years):
+        if k < horizon:
+            disbursed[k] += y.net_federal + y.private
+
+    schedule = _federal_schedule(plan, rules, federal, federal_rate, agi)
+    private_schedule = L.amortize(private_balance, plan.private_loan_rate, PRIVATE_TERM_MONTHS)
+    payments = [0.0] * horizon
+    first = _months_between(START, repay_day)
+    for sched in (schedule, private_schedule):
+        for row in sched.rows:
+            idx = (first + row.month - 1) // 12
+            if idx < horizon:
+                payments[idx] += row.payment
+    return LoanOutcome(
+        disbursed=disbursed,
+        payments=payments,
+        debt_at_repayment=federal + private_balance,
+        federal_debt=federal,
+        private_debt=private_balance,
+        monthly_payment=schedule.summary.monthly_payment
+        + private_schedule.summary.monthly_payment,
+        term_months=max(schedule.summary.n_payments, private_schedule.summary.n_payments),
+        plan=plan.loan_plan,
+    )
+
+
+def _federal_schedule(plan, rules: LoanRules, balance: float, rate: float,  # noqa: ANN001
+                      agi: float) -> L.Schedule:
+    plans = rules.repayment_plans
+    if plan.loan_plan == "standard-10":
+        return L.standard_10(balance, rate, plans.get("standard"))
+    if plan.loan_plan == "rap":
+        return L.rap_schedule(balance, rate, agi, plan.dependents, plans["rap"],
+                              agi_growth=plan.wage_growth)
+    return L.tiered_standard(balance, rate, plans["tiered_standard"])

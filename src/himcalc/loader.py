@@ -1,0 +1,302 @@
+"""The only code that opens data files or imports yaml.
+
+YAML is parsed with libyaml's `CSafeLoader` when present (`SafeLoader` otherwise): no
+Python-object tags, duplicate keys refused, aliases allowed only while the expanded
+document stays small (a "billion laughs" file fails in microseconds), and every mapping
+remembers the line of each key so that a validation error can say where it is.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from himcalc.errors import DatasetError
+from himcalc.models.dataset import RECORD_TYPES, Datasets, Problem
+
+try:
+    _BaseLoader: type = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _BaseLoader = yaml.SafeLoader
+
+MAX_FILE_BYTES = 2_000_000
+MAX_NODES = 200_000
+MAX_DEPTH = 40
+META_KEYS = ("title", "description", "dataset")
+
+
+class LineDict(dict):
+    """A dict that remembers its own line and the line of each key (1-based)."""
+
+    line: int | None = None
+    key_lines: dict[Any, int]
+
+
+class _DataLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
+        if not isinstance(node, yaml.MappingNode):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"expected a mapping, found {node.id}", node.start_mark
+            )
+        self.flatten_mapping(node)
+        result = LineDict()
+        result.line = node.start_mark.line + 1
+        result.key_lines = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "mapping keys must be plain scalars", key_node.start_mark
+                )
+            if key in result:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key '{key}'", key_node.start_mark
+                )
+            result[key] = self.construct_object(value_node, deep=deep)
+            result.key_lines[key] = key_node.start_mark.line + 1
+        return result
+
+
+_DataLoader.add_constructor("tag:yaml.org,2002:map", _DataLoader.construct_mapping)
+
+
+def _fail(message: str, file: str, line: int | None = None) -> DatasetError:
+    """A `DatasetError` that carries its located `Problem` for `data validate`."""
+    problem = Problem(message, file=file, line=line)
+    err = DatasetError(str(problem))
+    err.problem = problem  # type: ignore[attr-defined]
+    return err
+
+
+def _check_size(node: yaml.Node, file: str) -> None:
+    """Refuse documents that expand too far (alias bombs) or nest too deep, before building them."""
+    sizes: dict[int, int] = {}
+
+    def visit(n: yaml.Node, depth: int) -> int:
+        if depth > MAX_DEPTH:
+            raise _fail(f"nested more than {MAX_DEPTH} levels deep", file, n.start_mark.line + 1)
+        if id(n) in sizes:
+            return sizes[id(n)]
+        if isinstance(n, yaml.SequenceNode):
+            total = 1 + sum(visit(c, depth + 1) for c in n.value)
+        elif isinstance(n, yaml.MappingNode):
+            total = 1 + sum(visit(k, depth + 1) + visit(v, depth + 1) for k, v in n.value)
+        else:
+            total = 1
+        if total > MAX_NODES:
+            raise _fail(
+                f"document expands to more than {MAX_NODES:,} values (an alias bomb?)",
+                file, n.start_mark.line + 1,
+            )
+        sizes[id(n)] = total
+        return total
+
+    visit(node, 0)
+
+
+def _read_text(path: Path | resources.abc.Traversable, file: str) -> str:
+    try:
+        if isinstance(path, Path):
+            if path.is_dir():
+                raise _fail("is a directory, not a data file", file)
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise _fail(f"larger than {MAX_FILE_BYTES:,} bytes", file)
+        raw = path.read_bytes()
+    except DatasetError:
+        raise
+    except OSError as exc:
+        raise _fail(f"cannot read: {exc.strerror or exc}", file) from None
+    if b"\x00" in raw:
+        raise _fail("binary file (contains NUL bytes), expected YAML text", file)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _fail(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+                    file) from None
+
+
+def parse_yaml(text: str, file: str) -> Any:
+    """Safely parse one YAML document; every problem becomes a `DatasetError` with the line."""
+    loader = _DataLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_size(node, file)
+        return loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = exc.problem or exc.context or "invalid YAML"
+        if "\\t" in what or "tab" in what:
+            what += " (indent YAML with spaces, not tabs)"
+        raise _fail(f"YAML syntax error: {what}", file, mark.line + 1 if mark else None) from None
+    except yaml.YAMLError as exc:
+        raise _fail(f"YAML error: {exc}", file) from None
+    except RecursionError:
+        raise _fail("nested too deep", file) from None
+    finally:
+        loader.dispose()
+
+
+def _field_line(record: Any, loc: tuple[Any, ...]) -> int | None:
+    """The line of the deepest key along a pydantic error location, if the data knows it."""
+    line = getattr(record, "line", None)
+    node = record
+    for part in loc:
+        if isinstance(node, LineDict) and part in node.key_lines:
+            line = node.key_lines[part]
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            line = getattr(node, "line", line)
+        else:
+            break
+    return line
+
+
+def _validation_problems(exc: ValidationError, raw: Any, base: Problem) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p[:1].isupper()))
+        loc = tuple(p for p in loc if p not in ("tiered_standard", "standard", "rap"))
+        field = ".".join(str(p) for p in loc) or None
+        msg = err["msg"]
+        if err["type"] == "missing":
+            msg = "required field is missing"
+        elif err["type"] == "extra_forbidden":
+            msg = "unknown field (not part of this dataset's schema)"
+        problems.append(
+            Problem(msg, file=base.file, dataset=base.dataset, record=base.record,
+                    field=field, line=_field_line(raw, err["loc"]))
+        )
+    return problems
+
+
+def load_file(path: Path | resources.abc.Traversable, name: str, into: Datasets) -> list[Problem]:
+    """Validate one data file and merge its records into `into` (later files override by id)."""
+    try:
+        doc = parse_yaml(_read_text(path, name), name)
+    except DatasetError as exc:
+        return [exc.problem]  # type: ignore[attr-defined]
+    if doc is None:
+        return [Problem("empty file: expected a mapping of dataset names to record lists",
+                        file=name, line=1)]
+    if not isinstance(doc, dict):
+        return [Problem(f"expected a mapping of dataset names to record lists, "
+                        f"found a {_kind(doc)}", file=name, line=1)]
+    problems: list[Problem] = []
+    into.files.append(name)
+    for key, records in doc.items():
+        line = doc.key_lines.get(key) if isinstance(doc, LineDict) else None
+        if key in META_KEYS:
+            continue
+        if key not in RECORD_TYPES:
+            problems.append(Problem(
+                f"unknown dataset '{key}' (known: {', '.join(RECORD_TYPES)})",
+                file=name, line=line))
+            continue
+        if not isinstance(records, list):
+            problems.append(Problem(f"expected a list of records, found a {_kind(records)}",
+                                    file=name, dataset=key, line=line))
+            continue
+        problems += _load_records(key, records, name, into)
+    return problems
+
+
+def _load_records(dataset: str, records: list[Any], name: str, into: Datasets) -> list[Problem]:
+    from pydantic import TypeAdapter  # noqa: PLC0415  (cheap; kept local to the loader)
+
+    model = RECORD_TYPES[dataset]
+    adapter = TypeAdapter(model) if not isinstance(model, type) else None
+    seen: set[str] = set()
+    problems: list[Problem] = []
+    for i, raw in enumerate(records):
+        rec_id = raw.get("id") if isinstance(raw, dict) else None
+        label = str(rec_id) if rec_id is not None else f"#{i + 1}"
+        base = Problem("", file=name, dataset=dataset, record=label)
+        line = getattr(raw, "line", None)
+        if not isinstance(raw, dict):
+            problems.append(Problem(f"expected a record (mapping), found a {_kind(raw)}",
+                                    file=name, dataset=dataset, record=label, line=line))
+            continue
+        if rec_id in seen:
+            problems.append(Problem("duplicate id in this file", file=name, dataset=dataset,
+                                    record=label, field="id", line=line))
+            continue
+        try:
+            rec = adapter.validate_python(raw) if adapter else model.model_validate(raw)
+        except ValidationError as exc:
+            problems += _validation_problems(exc, raw, base)
+            continue
+        seen.add(rec.id)
+        into.records.setdefault(dataset, {})[rec.id] = rec
+        into.origin[(dataset, rec.id)] = (name, line)
+    return problems
+
+
+def _kind(value: Any) -> str:
+    return {dict: "mapping", LineDict: "mapping", list: "list", str: "string"}.get(
+        type(value), type(value).__name__)
+
+
+def shipped_files() -> list[tuple[str, resources.abc.Traversable]]:
+    """The datasets inside the installed package (`himcalc/data/*.yaml`)."""
+    root = resources.files("himcalc") / "data"
+    if not root.is_dir():  # a source checkout installed in editable mode
+        root = Path(__file__).resolve().parents[2] / "data"  # type: ignore[assignment]
+    return sorted(
+        ((f"data/{f.name}", f) for f in root.iterdir() if f.name.endswith((".yaml", ".yml"))),
+        key=lambda pair: pair[0],
+    )
+
+
+def user_files(path: Path) -> list[tuple[str, Path]]:
+    """YAML files of a user's `--data` directory (or a single file), in name order."""
+    if path.is_file():
+        return [(str(path), path)]
+    if not path.exists():
+        raise DatasetError(f"{path}: no such file or directory")
+    if not path.is_dir():
+        raise DatasetError(f"{path}: not a file or directory")
+    files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+    if not files:
+        raise DatasetError(f"{path}: no .yaml files in this directory")
+    return [(str(p), p) for p in files]
+
+
+def collect(files: Iterable[tuple[str, Any]], into: Datasets | None = None) -> tuple[
+        Datasets, list[Problem]]:
+    """Load every file, gathering all problems (for `data validate`)."""
+    data = into or Datasets()
+    problems: list[Problem] = []
+    for name, path in files:
+        problems += load_file(path, name, data)
+    return data, problems
+
+
+def load(user_data: Path | None = None) -> Datasets:
+    """Shipped datasets, overridden record by record by `user_data` (or $HIMCALC_DATA).
+
+    Raises `DatasetError` naming the first problem (and how many more there are).
+    """
+    if user_data is None and os.environ.get("HIMCALC_DATA"):
+        user_data = Path(os.environ["HIMCALC_DATA"])
+    data, problems = collect(shipped_files())
+    if user_data is not None:
+        _, more = collect(user_files(user_data), into=data)
+        problems += more
+    if not problems:
+        problems = data.cross_reference_problems()
+    if problems:
+        extra = len(problems) - 1
+        tail = f" (and {extra} more; see 'himcalc data validate')" if extra else ""
+        err = DatasetError(f"{problems[0]}{tail}", details=[str(p) for p in problems[1:]])
+        err.problem = problems[0]  # type: ignore[attr-defined]
+        raise err
+    return data

@@ -1,0 +1,60 @@
+"""Building blocks shared by every dataset model: sources, money, the record base.
+
+Every figure that himcalc ships must be traceable, so every record carries a
+mandatory `source`; a value that no source gives is marked `assumption: true`
+and its `note` says why it was chosen.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    return value
+
+
+MAX_MONEY = 10_000_000.0
+"""No HIM tuition, fee, salary or loan comes near ten million dollars; a larger value is a typo."""
+
+Money = Annotated[float, Field(ge=0, le=MAX_MONEY), AfterValidator(_finite)]
+"""A non-negative, finite dollar amount (nominal dollars of the record's `source.year`)."""
+
+Rate = Annotated[float, Field(ge=0, le=1), AfterValidator(_finite)]
+"""A fraction between 0 and 1, e.g. 0.0639 for 6.39 %."""
+
+Year = Annotated[int, Field(ge=1990, le=2100)]
+"""A calendar year that a figure plausibly refers to."""
+
+
+class Frozen(BaseModel):
+    """Base for every model: immutable, and unknown keys are an error (they are usually typos)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Source(Frozen):
+    """Where a figure comes from: enough for a reader to find it again."""
+
+    title: str = Field(min_length=3)
+    url: HttpUrl
+    year: Year = Field(description="The year the figure refers to (not the year it was read).")
+    publisher: str | None = None
+    note: str | None = None
+
+
+class Record(Frozen):
+    """One row of a dataset: a stable `id` (used for overrides), a mandatory source."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)
+    source: Source
+    assumption: bool = Field(
+        default=False,
+        description="True when no source gives this value and it is a documented assumption.",
+    )
+    note: str | None = None

@@ -1,0 +1,95 @@
+"""All datasets together, with the checks that span files (references between records)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from himcalc.models.costs import BooksSupplies, Tuition
+from himcalc.models.education import Exam, Pathway
+from himcalc.models.labor import CareerTrack, Earnings, Occupation, Role
+from himcalc.models.loans import LoanLimit, LoanRate, RepaymentPlan
+from himcalc.models.parameters import Parameter
+
+if TYPE_CHECKING:
+    from himcalc.models.common import Record
+
+RECORD_TYPES: dict[str, type] = {
+    "pathways": Pathway,
+    "exams": Exam,
+    "tuition": Tuition,
+    "books_supplies": BooksSupplies,
+    "occupations": Occupation,
+    "roles": Role,
+    "career_tracks": CareerTrack,
+    "earnings": Earnings,
+    "parameters": Parameter,
+    "loan_rates": LoanRate,
+    "loan_limits": LoanLimit,
+    "repayment_plans": RepaymentPlan,
+}
+"""Every dataset name a data file may hold, and the model of its records."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the data, located as precisely as known."""
+
+    message: str
+    file: str | None = None
+    dataset: str | None = None
+    record: str | None = None
+    field: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file or "<data>"
+        if self.line is not None:
+            where += f":{self.line}"
+        parts = [p for p in (self.dataset, self.record and f"record '{self.record}'") if p]
+        if self.field:
+            parts.append(f"field '{self.field}'")
+        loc = f" ({', '.join(parts)})" if parts else ""
+        return f"{where}{loc}: {self.message}"
+
+
+@dataclass
+class Datasets:
+    """Records of every dataset keyed by id, plus the file each record came from."""
+
+    records: dict[str, dict[str, Record]] = field(default_factory=dict)
+    origin: dict[tuple[str, str], tuple[str, int | None]] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+    def get(self, dataset: str) -> dict[str, Record]:
+        return self.records.get(dataset, {})
+
+    def parameter(self, key: str) -> float:
+        return self.get("parameters")[key].value  # type: ignore[attr-defined]
+
+    def cross_reference_problems(self) -> list[Problem]:
+        """Names that point at records which do not exist (a track naming an unknown occupation …)."""
+        problems: list[Problem] = []
+
+        def check(dataset: str, rec_id: str, fld: str, target: str, value: str | None) -> None:
+            if value is None or value in self.get(target):
+                return
+            file, line = self.origin.get((dataset, rec_id), (None, None))
+            known = ", ".join(sorted(self.get(target))) or "none"
+            problems.append(
+                Problem(
+                    f"unknown {target[:-1]} '{value}' (known: {known})",
+                    file=file, dataset=dataset, record=rec_id, field=fld, line=line,
+                )
+            )
+
+        for pid, p in self.get("pathways").items():
+            check("pathways", pid, "career_track", "career_tracks", p.career_track)
+            check("pathways", pid, "exam", "exams", p.exam)
+        for tid, t in self.get("career_tracks").items():
+            for i, stage in enumerate(t.stages):
+                check("career_tracks", tid, f"stages[{i}].occupation", "occupations",
+                      stage.occupation)
+        for rid, r in self.get("roles").items():
+            check("roles", rid, "occupation", "occupations", r.occupation)
+        return problems

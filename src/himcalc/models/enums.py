@@ -1,0 +1,55 @@
+"""The closed vocabularies that datasets, scenarios and the command line share."""
+
+from enum import StrEnum
+
+
+class Education(StrEnum):
+    """Highest education a person already holds (BLS "Education pays" categories)."""
+
+    less_than_high_school = "less_than_high_school"
+    high_school = "high_school"
+    some_college = "some_college"
+    associate = "associate"
+    bachelor = "bachelor"
+    master = "master"
+
+
+class CredentialLevel(StrEnum):
+    """What a pathway awards."""
+
+    certificate = "certificate"
+    associate = "associate"
+    bachelor = "bachelor"
+    master = "master"
+
+
+class TuitionTier(StrEnum):
+    """Which tuition table a pathway is priced from (College Board / IPEDS sectors)."""
+
+    two_year = "two_year"
+    four_year = "four_year"
+    graduate = "graduate"
+
+
+class Institution(StrEnum):
+    """Kind of school; `online` is a distance programme charging one rate to all."""
+
+    public_in_state = "public_in_state"
+    public_out_of_state = "public_out_of_state"
+    private_nonprofit = "private_nonprofit"
+    online = "online"
+
+
+class StudyMode(StrEnum):
+    """How fast the person studies."""
+
+    full_time = "full_time"
+    part_time = "part_time"
+    accelerated = "accelerated"
+
+
+class TuitionBasis(StrEnum):
+    """Which tuition figures to price with: current national averages or HIM programme medians."""
+
+    national_average = "national_average"
+    him_median = "him_median"
