@@ -11,6 +11,7 @@ class ExitCode(IntEnum):
     OK = 0
     DATA_ERROR = 1
     USAGE = 2
+    INTERNAL = 70
     INTERRUPTED = 130
 
 

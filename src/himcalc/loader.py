@@ -100,7 +100,7 @@ def _check_size(node: yaml.Node, file: str) -> None:
     visit(node, 0)
 
 
-def _read_text(path: Path | resources.abc.Traversable, file: str) -> str:
+def read_text(path: Path | resources.abc.Traversable, file: str) -> str:
     try:
         if isinstance(path, Path):
             if path.is_dir():
@@ -181,7 +181,7 @@ def _validation_problems(exc: ValidationError, raw: Any, base: Problem) -> list[
 def load_file(path: Path | resources.abc.Traversable, name: str, into: Datasets) -> list[Problem]:
     """Validate one data file and merge its records into `into` (later files override by id)."""
     try:
-        doc = parse_yaml(_read_text(path, name), name)
+        doc = parse_yaml(read_text(path, name), name)
     except DatasetError as exc:
         return [exc.problem]  # type: ignore[attr-defined]
     if doc is None:

@@ -83,10 +83,7 @@ def _path(plan: Plan, years: float, completes: bool) -> Flows:
         grow = (1.0 + g) ** t
         share = min(1.0, max(0.0, years - t))
         cf = cf0 * grow
-        if completes:
-            career = wage_after(plan, max(0.0, t - years)) * grow
-        else:
-            career = cf
+        career = wage_after(plan, max(0.0, t - years)) * grow if completes else cf
         with_ = share * plan.kept_share * cf + (1.0 - share) * career
         cost = plan.direct_cost_per_year * share * (1.0 + plan.tuition_growth) ** t
         grants = min(plan.grants_per_year * share, cost)

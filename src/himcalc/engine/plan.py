@@ -184,8 +184,10 @@ def make_plan(data: Datasets, scenario: Scenario, pathway_id: str) -> Plan:
 def _loan_rules(data: Datasets, undergraduate: bool) -> LoanRules:
     """The federal rate, fee, limits and plans in force when study starts (`START`)."""
     loan_type = "undergraduate" if undergraduate else "graduate"
-    rates = [r for r in data.get("loan_rates").values()
-             if r.loan_type == loan_type and r.first_disbursed_from <= START <= r.first_disbursed_to]
+    rates = [
+        r for r in data.get("loan_rates").values()
+        if r.loan_type == loan_type and r.first_disbursed_from <= START <= r.first_disbursed_to
+    ]
     if not rates:
         raise InputError(f"no {loan_type} loan rate in the data for loans first disbursed {START}")
     plans = {p.kind: p for p in data.get("repayment_plans").values()}

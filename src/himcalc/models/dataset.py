@@ -68,7 +68,7 @@ class Datasets:
         return self.get("parameters")[key].value  # type: ignore[attr-defined]
 
     def cross_reference_problems(self) -> list[Problem]:
-        """Names that point at records which do not exist (a track naming an unknown occupation …)."""
+        """Names that point at records which do not exist (e.g. a track's unknown occupation)."""
         problems: list[Problem] = []
 
         def check(dataset: str, rec_id: str, fld: str, target: str, value: str | None) -> None:

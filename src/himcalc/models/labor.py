@@ -27,7 +27,9 @@ class Wages(Frozen):
         values = [(p, v) for p, v in given if v is not None]
         for (p_lo, lo), (p_hi, hi) in zip(values, values[1:], strict=False):
             if hi < lo:
-                raise ValueError(f"percentiles must not decrease: p{p_hi} ({hi:g}) < p{p_lo} ({lo:g})")
+                raise ValueError(
+                    f"percentiles must not decrease: p{p_hi} ({hi:g}) < p{p_lo} ({lo:g})"
+                )
         return self
 
     def known(self) -> list[tuple[int, float]]:

@@ -1,0 +1,163 @@
+"""Options shared by several commands: `--format`, rates, and the scenario flags.
+
+Nothing here imports pydantic or the datasets, so `himcalc --version` and `--help` stay fast;
+the scenario model is built inside the command, after parsing.
+"""
+
+import functools
+import inspect
+import re
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from himcalc.models.enums import Education, StudyMode, TuitionBasis
+from himcalc.render.report import Format
+
+FormatOption = Annotated[
+    Format,
+    typer.Option("--format", "-f", help="Output format: table, json, csv, tsv or markdown.",
+                 case_sensitive=False),
+]
+
+_RATE = re.compile(r"^\s*([+-]?(?:\d+\.?\d*|\.\d+))\s*(%?)\s*$")
+
+
+def parse_rate(text: str) -> float:
+    """A rate given as a fraction (`0.0639`) or a percentage (`6.39%`), as a fraction.
+
+    A bare number of 1 or more is refused, since `6.39` almost always means 6.39 %:
+
+    >>> parse_rate("6.39%"), parse_rate("0.0639"), parse_rate("-0.5%")
+    (0.0639, 0.0639, -0.005)
+    >>> parse_rate("6.39")
+    Traceback (most recent call last):
+    ...
+    typer._click.exceptions.BadParameter: 6.39 looks like a percentage: did you mean 6.39%?
+    """
+    if isinstance(text, float):
+        return text
+    match = _RATE.match(str(text))
+    if not match:
+        raise typer.BadParameter(f"'{text}' is not a rate: write 0.0639 or 6.39%")
+    value = float(match.group(1))
+    if match.group(2):
+        return round(value / 100, 12)
+    if abs(value) >= 1:
+        raise typer.BadParameter(f"{text} looks like a percentage: did you mean {text}%?")
+    return value
+
+
+def _rate_option(help_text: str) -> Any:
+    return typer.Option(parser=parse_rate, help=help_text, metavar="RATE",
+                        rich_help_panel="Scenario")
+
+
+class LoanPlan(StrEnum):
+    tiered = "tiered"
+    standard_10 = "standard-10"
+    rap = "rap"
+
+
+P = "Scenario"
+SCENARIO_OPTIONS: dict[str, tuple[Any, Any]] = {
+    "scenario_file": (Annotated[Path | None, typer.Option(
+        "--scenario", help="YAML file of scenario values ('-' reads stdin); flags override it. "
+        "Example: --scenario me.yaml", rich_help_panel=P, allow_dash=True)], None),
+    "age": (Annotated[int | None, typer.Option(
+        help="Age when study starts [default 25]. Example: --age 32", rich_help_panel=P)], None),
+    "education": (Annotated[Education | None, typer.Option(
+        help="Highest education you hold now [default high_school].", rich_help_panel=P)], None),
+    "current_salary": (Annotated[float | None, typer.Option(
+        help="Your yearly salary without the credential [default: BLS median for your "
+        "education]. Example: --current-salary 38000", rich_help_panel=P)], None),
+    "study_mode": (Annotated[StudyMode | None, typer.Option(
+        help="full_time, part_time or accelerated [default full_time].",
+        rich_help_panel=P)], None),
+    "salary_kept_share": (Annotated[float | None, typer.Option(
+        "--salary-kept", help="Share of your salary kept while studying, 0-1 [default 0 "
+        "full-time, 0.75 part-time].", rich_help_panel=P)], None),
+    "tuition": (Annotated[float | None, typer.Option(
+        help="Your school's tuition and fees per full-time year, overriding the data. "
+        "Example: --tuition 9800", rich_help_panel=P)], None),
+    "tuition_basis": (Annotated[TuitionBasis | None, typer.Option(
+        help="national_average (default, College Board 2025-26) or him_median (HIM "
+        "programme medians, about 2020).", rich_help_panel=P)], None),
+    "grants": (Annotated[float | None, typer.Option(
+        help="Grants and scholarships per year of study [default 0].", rich_help_panel=P)],
+        None),
+    "employer_assistance": (Annotated[float | None, typer.Option(
+        help="Employer tuition assistance per year, capped at the IRC §127 limit ($5,250) "
+        "unless --no-assistance-cap.", rich_help_panel=P)], None),
+    "cap_employer_assistance": (Annotated[bool | None, typer.Option(
+        "--assistance-cap/--no-assistance-cap", help="Cap employer assistance at §127.",
+        rich_help_panel=P, show_default=False)], None),
+    "tax_credits": (Annotated[bool | None, typer.Option(
+        "--tax-credits/--no-tax-credits", help="Claim the AOTC or LLC [default on].",
+        rich_help_panel=P, show_default=False)], None),
+    "tax_rate": (Annotated[float | None, _rate_option(
+        "Effective tax rate on the earnings gain [default 0: pre-tax]. Example: --tax-rate 18%")],
+        None),
+    "wage_growth": (Annotated[float | None, _rate_option(
+        "Real wage growth per year [default 0%]. Example: --wage-growth 1%")], None),
+    "tuition_growth": (Annotated[float | None, _rate_option(
+        "Real tuition growth per year [default 0%].")], None),
+    "discount_rate": (Annotated[float | None, _rate_option(
+        "Real discount rate [default 3%, as FREOPP]. Example: --discount-rate 4.5%")], None),
+    "retire_age": (Annotated[int | None, typer.Option(
+        help="Age at retirement; the horizon ends the year before [default 65].",
+        rich_help_panel=P)], None),
+    "horizon": (Annotated[int | None, typer.Option(
+        help="Years from the start of study to evaluate, instead of --retire-age. "
+        "Example: --horizon 20", rich_help_panel=P)], None),
+    "percentile": (Annotated[float | None, typer.Option(
+        help="Where in the occupation's wage distribution you land, 10-90 [default 50].",
+        rich_help_panel=P)], None),
+    "completion_probability": (Annotated[float | None, typer.Option(
+        help="Probability of finishing, 0-1 [default 1: no risk adjustment].",
+        rich_help_panel=P)], None),
+    "completion_risk": (Annotated[bool | None, typer.Option(
+        "--completion-risk/--no-completion-risk",
+        help="Use the sector's six-year completion rate (NSC) as the probability.",
+        rich_help_panel=P, show_default=False)], None),
+    "borrow": (Annotated[float | None, typer.Option(
+        help="Amount borrowed per year of study [default 0]. Example: --borrow 6000",
+        rich_help_panel=P)], None),
+    "loan_rate": (Annotated[float | None, _rate_option(
+        "Federal loan rate instead of the 2026-27 rate in the data. Example: --loan-rate 6.39%")],
+        None),
+    "private_loan_rate": (Annotated[float | None, _rate_option(
+        "Rate of private loans above the federal limits [default 10%, an assumption].")], None),
+    "loan_plan": (Annotated[LoanPlan | None, typer.Option(
+        help="Federal repayment plan: tiered (default for loans from July 2026), standard-10 "
+        "or rap.", rich_help_panel=P)], None),
+    "dependents": (Annotated[int | None, typer.Option(
+        help="Dependents, for RAP's payment [default 0].", rich_help_panel=P)], None),
+}
+"""Every scenario flag: name → (annotation, default). None means "not given"."""
+
+
+def with_scenario(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add every scenario flag to a command; the command receives them as `flags` (a dict).
+
+    Typer builds options from the function signature, so the wrapper's signature is the
+    command's own parameters plus the scenario flags; the values given on the command line
+    (not None) are collected into `flags`, which `scenario_from` merges over `--scenario`.
+    """
+    sig = inspect.signature(func, eval_str=True)
+    own = [p for p in sig.parameters.values() if p.name != "flags"]
+    extra = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=ann, default=default)
+        for name, (ann, default) in SCENARIO_OPTIONS.items()
+    ]
+
+    @functools.wraps(func)
+    def wrapper(**kwargs: Any) -> Any:
+        flags = {k: kwargs.pop(k) for k in SCENARIO_OPTIONS}
+        return func(**kwargs, flags=flags)
+
+    wrapper.__signature__ = sig.replace(parameters=own + extra)  # type: ignore[attr-defined]
+    return wrapper

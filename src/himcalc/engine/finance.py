@@ -1,0 +1,436 @@
+"""Cash-flow arithmetic: NPV, discounting, payback, IRR and level loan payments.
+
+Pure functions, pure Python (no numpy): this module is the hot loop of the batch mode, so it
+must import in microseconds and evaluate a 45-year series in a few tens of microseconds.
+
+Conventions (every function here follows them):
+
+* A cash-flow series is a sequence of floats ``flows``. ``flows[t]`` is the *net* flow of year
+  index ``t``; ``flows[0]`` is t = 0, the first year of study.
+* Outflows (tuition, fees, forgone earnings) are negative; inflows (the wage premium) positive.
+* One period = one year. Rates are fractions per period (``0.05`` is 5 % a year) and must be
+  greater than -1.
+* Discounting (``npv``, ``discount``, ``irr``) puts ``flows[t]`` at the instant t and divides it
+  by ``(1 + rate) ** t``, so ``flows[0]`` is *not* discounted. This is numpy-financial's
+  ``npv`` convention, not Excel's ``NPV()`` (which discounts the first value too).
+* Payback timing (``payback_years``, ``discounted_payback_years``) treats ``flows[t]`` as
+  accruing evenly over the year ``[t, t + 1)``, measured in years from the start of study, and
+  interpolates linearly inside the year in which the running total turns non-negative. A payback
+  of ``6.0`` therefore means "at the end of year index 5", six years after study began.
+
+>>> round(npv(0.10, [-1000.0, 550.0, 605.0]), 9)  # -1000 + 550/1.1 + 605/1.21
+0.0
+>>> cumulative([-10_000.0, -10_000.0, 5_000.0, 5_000.0, 5_000.0, 5_000.0])
+[-10000.0, -20000.0, -15000.0, -10000.0, -5000.0, 0.0]
+>>> payback_years([-10_000.0, -10_000.0, 5_000.0, 5_000.0, 5_000.0, 5_000.0])
+6.0
+>>> rate, status = irr([-1000.0, 550.0, 605.0])
+>>> round(rate, 10), status
+(0.1, 'ok')
+>>> round(pmt(0.06 / 12, 120, 10_000.0), 2)
+111.02
+"""
+
+from __future__ import annotations
+
+import math
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (import-time budget)
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = [
+    "IRR_STATUSES",
+    "STATUS_MULTIPLE",
+    "STATUS_NOT_FOUND",
+    "STATUS_NO_SIGN_CHANGE",
+    "STATUS_OK",
+    "cumulative",
+    "discount",
+    "discounted_payback_years",
+    "irr",
+    "npv",
+    "payback_years",
+    "pmt",
+]
+
+STATUS_OK = "ok"
+"""`irr` found the one rate that makes NPV zero."""
+STATUS_NO_SIGN_CHANGE = "no_sign_change"
+"""All flows have the same sign (or are zero, or there are none): no rate makes NPV zero."""
+STATUS_MULTIPLE = "multiple"
+"""More than one rate makes NPV zero, so "the" IRR is undefined; `irr` returns None."""
+STATUS_NOT_FOUND = "not_found"
+"""Uniqueness could not be shown and no root was bracketed (or the solver failed)."""
+IRR_STATUSES = frozenset({STATUS_OK, STATUS_NO_SIGN_CHANGE, STATUS_MULTIPLE, STATUS_NOT_FOUND})
+
+_IRR_TOL = 1e-10
+"""Convergence tolerance on the rate (absolute below 1, relative above)."""
+_IRR_MAX_ITER = 200
+"""Safeguarded Newton halves the bracket at least every other step; 200 is never reached."""
+_GRID_STEP = 0.04
+"""Spacing of the root-scanning grid in log(1 + rate): adjacent points differ by ~4 %."""
+_GRID_LO = -0.99
+_GRID_HI = 10.0
+
+
+def _make_grid() -> tuple[float, ...]:
+    # Uniform in log(1 + r), containing r = 0 exactly, bounded by -0.99 and 10 (both included).
+    k_lo = math.ceil(math.log1p(_GRID_LO) / _GRID_STEP)
+    k_hi = math.floor(math.log1p(_GRID_HI) / _GRID_STEP)
+    inner = [math.expm1(k * _GRID_STEP) for k in range(k_lo, k_hi + 1)]
+    inner = [r for r in inner if _GRID_LO < r < _GRID_HI]
+    return (_GRID_LO, *inner, _GRID_HI)
+
+
+_GRID: tuple[float, ...] = ()
+"""Rates at which `irr` scans NPV for sign changes; built on first use (not at import)."""
+
+
+def _check_rate(rate: float) -> None:
+    # `not rate > -1` also rejects NaN.
+    if not rate > -1.0:
+        raise ValueError(f"rate must be > -1 (a fraction per period), got {rate!r}")
+
+
+def npv(rate: float, flows: Sequence[float]) -> float:
+    """Net present value at t = 0: ``sum(flows[t] / (1 + rate) ** t)``.
+
+    ``flows[0]`` is undiscounted (numpy-financial's convention, *not* Excel's ``NPV()``, which
+    would discount it by one period). An empty series is worth 0.0. ``rate`` must be > -1
+    (ValueError otherwise); rates very close to -1 can overflow to +/-inf, as the maths does.
+
+    Evaluated by Horner's rule in ``v = 1 / (1 + rate)``: one multiply-add per flow.
+
+    >>> round(npv(0.10, [-1000.0, 550.0, 605.0]), 9)  # -1000 + 550/1.1 + 605/1.21 = 0
+    0.0
+    >>> npv(0.0, [-3.0, 1.0, 1.0])
+    -1.0
+    """
+    _check_rate(rate)
+    v = 1.0 / (1.0 + rate)
+    acc = 0.0
+    for f in reversed(flows):
+        acc = acc * v + f
+    return acc
+
+
+def discount(rate: float, flows: Sequence[float]) -> list[float]:
+    """Each flow discounted to t = 0: ``[flows[t] / (1 + rate) ** t for t ...]``.
+
+    Same convention as `npv` (``flows[0]`` undiscounted; ``rate`` > -1, ValueError otherwise),
+    so ``sum(discount(r, cf))`` equals ``npv(r, cf)`` up to rounding.
+
+    >>> discount(0.25, [-100.0, 125.0, 156.25])  # 125/1.25 = 100, 156.25/1.5625 = 100
+    [-100.0, 100.0, 100.0]
+    """
+    _check_rate(rate)
+    growth = 1.0 + rate
+    out: list[float] = []
+    factor = 1.0  # (1 + rate) ** t, built by repeated multiplication
+    try:
+        for f in flows:
+            out.append(f / factor)
+            factor *= growth
+    except ZeroDivisionError:  # (1 + rate) ** t underflowed: rate near -1 over many years
+        for f in flows[len(out) :]:
+            out.append(f * math.inf if f else 0.0)
+    return out
+
+
+def cumulative(flows: Sequence[float]) -> list[float]:
+    """Running sums: ``out[k] = flows[0] + ... + flows[k]`` (the position at the end of year k).
+
+    >>> cumulative([-10.0, -10.0, 5.0, 5.0])
+    [-10.0, -20.0, -15.0, -10.0]
+    >>> cumulative([])
+    []
+    """
+    out: list[float] = []
+    acc = 0.0
+    for f in flows:
+        acc += f
+        out.append(acc)
+    return out
+
+
+def payback_years(flows: Sequence[float]) -> float | None:
+    """Years from the start of study (t = 0) until the running total of flows turns non-negative.
+
+    Convention: ``flows[t]`` accrues evenly over the year ``[t, t + 1)``, so the position at
+    time t (in years) is ``cum(t - 1)`` with ``cum(k) = flows[0] + ... + flows[k]``
+    (``cum(-1) = 0``). Let k be the first year index, *after the position has gone negative*,
+    with ``cum(k) >= 0``. Then::
+
+        payback_years = k + (-cum(k - 1)) / flows[k]
+
+    The fraction lies in (0, 1] (``cum(k - 1) < 0 <= cum(k)`` forces ``flows[k] >= -cum(k-1)
+    > 0``), so payback falls inside year k, in ``(k, k + 1]``, and a division by zero cannot
+    happen. Example: flows ``-10k, -10k, +5k, +5k, +5k, +5k`` give ``cum = -10k, -20k, -15k,
+    -10k, -5k, 0``; k = 5, ``cum(4) = -5k``, ``flows[5] = 5k``, so payback = 5 + 5k/5k = 6.0,
+    i.e. the end of year index 5, four years after a two-year programme ends.
+
+    Special cases:
+
+    * The *first* crossing counts: if a later loss pushes the total below zero again, the
+      result does not change.
+    * Leading zero flows are skipped (nothing has happened yet). If the first non-zero flow is
+      positive, the position is never under water before it is ahead, and payback is ``0.0``.
+    * ``None`` when the total is still negative at the end of the series (e.g. a premium that
+      is <= 0 for ever), when the series is empty, and when every flow is zero (nothing to pay
+      back).
+
+    One pass, no search, so it cannot loop. Raising any cost never shortens the result and
+    raising any gain never lengthens it (None counts as "longer than any number").
+
+    >>> payback_years([-10_000.0, -10_000.0, 5_000.0, 5_000.0, 5_000.0, 5_000.0])
+    6.0
+    >>> payback_years([-100.0, 40.0, 40.0, 40.0])  # cum -100, -60, -20, 20: 3 + 20/40
+    3.5
+    >>> payback_years([-100.0, 0.0, 0.0]) is None
+    True
+    >>> payback_years([50.0, -100.0, 200.0])
+    0.0
+    """
+    cum = 0.0
+    under_water = False
+    for k, f in enumerate(flows):
+        prev = cum
+        cum = prev + f
+        if under_water:
+            if cum >= 0.0:
+                # prev < 0 <= prev + f, and float addition is monotone, so f >= -prev > 0.
+                return k + (-prev) / f
+        elif cum < 0.0:
+            under_water = True
+        elif cum > 0.0:
+            return 0.0
+    return None
+
+
+def discounted_payback_years(rate: float, flows: Sequence[float]) -> float | None:
+    """`payback_years` of ``discount(rate, flows)``: when the discounted running total turns >= 0.
+
+    Same convention and special cases as `payback_years`; ``rate`` > -1 (ValueError otherwise).
+
+    >>> discounted_payback_years(0.25, [-100.0, 125.0, 156.25])  # discounted: -100, 100, 100
+    2.0
+    >>> discounted_payback_years(0.0, [-100.0, 40.0, 40.0, 40.0])
+    3.5
+    """
+    return payback_years(discount(rate, flows))
+
+
+def _sign_changes(values: Sequence[float]) -> int:
+    """Sign changes in ``values``, zeros skipped (Descartes' count)."""
+    changes = 0
+    prev = 0.0
+    for x in values:
+        if x > 0.0:
+            if prev < 0.0:
+                changes += 1
+            prev = 1.0
+        elif x < 0.0:
+            if prev > 0.0:
+                changes += 1
+            prev = -1.0
+    return changes
+
+
+def _unique_by_norstrom(flows: Sequence[float]) -> bool:
+    """True when prefix/suffix-sum sign counts prove exactly one root with rate > -1.
+
+    Call only with a non-zero total. Let m be the last index, ``A(k) = flows[0] + ... +
+    flows[k]`` the prefix sums and ``B(j) = flows[m - j] + ... + flows[m]`` the suffix sums
+    (``A(m) = B(m)`` = the total, not zero). The number of roots with rate > 0 is at most the
+    sign changes of ``A(0..m)`` (Norstrom 1972: Descartes' rule for the power series
+    ``NPV(v) / (1 - v)``, ``0 < v < 1``), and the number with -1 < rate < 0 at most the sign
+    changes of ``B(0..m)`` (the same argument in ``1 / v = 1 + rate``); rate 0 is no root since
+    the total is not zero. One change in all therefore means exactly one root (one exists on
+    that side because NPV's signs at its two ends differ). Norstrom alone bounds only the
+    *positive* roots: ``[-1, 3, -1]`` has prefix sums -1, 2, 1 (one change) yet two IRRs,
+    -61.8 % and +161.8 %.
+
+    Signs must be exact, so a running sum within its rounding-error bound of zero is recomputed
+    with ``math.fsum`` (correctly rounded, hence correctly signed); that happens rarely.
+    """
+    n = len(flows)
+    bound = 4.5e-16 * n  # > 2 (n - 1) u: naive summation error relative to sum(|f|)
+    prefix = suffix = p_mag = s_mag = 0.0
+    p_prev = s_prev = 0.0
+    changes = 0
+    for i in range(n):
+        f = flows[i]
+        g = flows[n - 1 - i]
+        prefix += f
+        suffix += g
+        p_mag += abs(f)
+        s_mag += abs(g)
+        p = prefix if abs(prefix) > bound * p_mag else math.fsum(flows[: i + 1])
+        q = suffix if abs(suffix) > bound * s_mag else math.fsum(flows[n - 1 - i :])
+        if p != 0.0:
+            if (p > 0.0) != (p_prev > 0.0) and p_prev != 0.0:
+                changes += 1
+            p_prev = p
+        if q != 0.0:
+            if (q > 0.0) != (s_prev > 0.0) and s_prev != 0.0:
+                changes += 1
+            s_prev = q
+        if changes > 1:
+            return False
+    return changes == 1
+
+
+def _solve(
+    flows: Sequence[float], lo: float, hi: float, lo_positive: bool, x: float
+) -> float | None:
+    """Safeguarded Newton for the single root of NPV in the open bracket (lo, hi).
+
+    ``hi`` may be ``inf``; ``lo_positive`` is the sign of NPV just above ``lo`` (NPV has the other
+    sign just below ``hi``); ``x`` is the first guess, inside the bracket. Every evaluation
+    shrinks the bracket; a Newton step that leaves it or does not at least halve the step before
+    last is replaced by a bisection in log(1 + rate) (a doubling of 1 + rate while ``hi`` is
+    infinite), so the iteration cannot diverge. Returns None if it fails to converge.
+    """
+    dx_old = math.inf
+    dx = math.inf
+    for _ in range(_IRR_MAX_ITER):
+        v = 1.0 / (1.0 + x)
+        p = 0.0
+        dp = 0.0
+        for f in reversed(flows):
+            dp = dp * v + p
+            p = p * v + f
+        if p == 0.0:
+            return x
+        if (p > 0.0) == lo_positive:
+            lo = x
+        else:
+            hi = x
+        # d NPV / d rate = d p / d v * d v / d rate = dp * (-v * v)
+        slope = -dp * v * v
+        x_new = x - p / slope if slope != 0.0 else math.nan  # NaN fails the bracket test below
+        if not (lo < x_new < hi) or abs(x_new - x) * 2.0 > abs(dx_old):
+            a = 1.0 + lo
+            if hi == math.inf:
+                x_new = 2.0 * a - 1.0 if a >= 1.0 else 1.0
+            elif a <= 0.0:
+                x_new = 0.5 * (1.0 + hi) - 1.0
+            else:
+                x_new = math.sqrt(a) * math.sqrt(1.0 + hi) - 1.0
+        dx_old = dx
+        dx = x_new - x
+        x = x_new
+        if abs(dx) <= _IRR_TOL * max(1.0, abs(x)) or hi - lo <= _IRR_TOL * max(1.0, abs(x)):
+            return x if math.isfinite(x) and x > -1.0 else None
+    return None
+
+
+def _scan_grid(flows: Sequence[float], total: float) -> tuple[float | None, str]:
+    """Count roots of NPV on `_GRID`; solve if there is exactly one, else report.
+
+    ``total`` is the exact (fsum) NPV at rate 0, used for the grid point 0 so that an exact
+    root at 0 is seen as one.
+    """
+    global _GRID
+    if not _GRID:
+        _GRID = _make_grid()
+    grid = _GRID
+    values = [npv(r, flows) if r else total for r in grid]
+    roots = 0
+    bracket: tuple[int, int] | None = None
+    for i, val in enumerate(values):
+        if val == 0.0:
+            roots += 1
+            bracket = (i, i)
+        elif i and values[i - 1] != 0.0 and (val > 0.0) != (values[i - 1] > 0.0):
+            roots += 1
+            bracket = (i - 1, i)
+        if roots > 1:
+            return None, STATUS_MULTIPLE
+    if bracket is None:
+        return None, STATUS_NOT_FOUND
+    i, j = bracket
+    if i == j:
+        return grid[i], STATUS_OK
+    lo, hi = grid[i], grid[j]
+    x = math.sqrt(1.0 + lo) * math.sqrt(1.0 + hi) - 1.0
+    rate = _solve(flows, lo, hi, values[i] > 0.0, x)
+    return (rate, STATUS_OK) if rate is not None else (None, STATUS_NOT_FOUND)
+
+
+def irr(flows: Sequence[float]) -> tuple[float | None, str]:
+    """Internal rate of return: the rate > -1 at which ``npv(rate, flows) == 0``, with a status.
+
+    Returns ``(rate, STATUS_OK)`` or ``(None, status)`` where status is one of:
+
+    * ``"no_sign_change"``: every flow has the same sign or is zero (or there are no flows),
+      so NPV never crosses zero;
+    * ``"multiple"``: more than one rate solves NPV = 0, so there is no single IRR;
+    * ``"not_found"``: uniqueness could not be shown and no root was found on the scan grid, or
+      the solver failed. The rate returned is always finite, never NaN.
+
+    Uniqueness is decided cheaply first: one sign change in the flows (Descartes' rule of signs
+    in ``v = 1 / (1 + rate)``), or one sign change in total across the prefix sums (Norstrom's
+    criterion, rates > 0) and the suffix sums (its mirror image, rates in (-1, 0)) with a
+    non-zero total, proves exactly one root with rate > -1. The side of 0 it lies on follows
+    from ``npv(0) = sum(flows)``, and safeguarded Newton (bisection fallback) solves it to
+    ~1e-10 on the rate. Otherwise NPV is scanned at about 175 rates in [-0.99, 10], spaced 4 %
+    apart in 1 + rate, for sign changes: two or more give ``"multiple"``, exactly one is solved
+    and returned as ``"ok"`` (roots outside the scanned range, or two roots closer together
+    than the spacing, are not seen on this slow path).
+
+    >>> rate, status = irr([-1000.0, 550.0, 605.0])  # -1000 + 550/1.1 + 605/1.21 = 0
+    >>> round(rate, 10), status
+    (0.1, 'ok')
+    >>> irr([-100.0, 230.0, -132.0])  # NPV = 0 at both 10 % and 20 %
+    (None, 'multiple')
+    >>> irr([100.0, 50.0])
+    (None, 'no_sign_change')
+    """
+    changes = _sign_changes(flows)
+    if changes == 0:
+        return None, STATUS_NO_SIGN_CHANGE
+    try:
+        total = math.fsum(flows)  # npv(0, flows), correctly rounded so its sign is exact
+    except OverflowError:  # flows near the float limit; IRR is scale-free, so shrink exactly
+        return irr([f * 2.0**-64 for f in flows])
+    if changes == 1 or (total != 0.0 and _unique_by_norstrom(flows)):
+        if total == 0.0:
+            return 0.0, STATUS_OK
+        first = next(f for f in flows if f != 0.0)  # sign of NPV as rate -> +inf
+        if (total > 0.0) != (first > 0.0):
+            rate = _solve(flows, 0.0, math.inf, total > 0.0, 0.1)
+        else:
+            rate = _solve(flows, -1.0, 0.0, total < 0.0, -0.1)
+        return (rate, STATUS_OK) if rate is not None else (None, STATUS_NOT_FOUND)
+    return _scan_grid(flows, total)
+
+
+def pmt(rate: float, n_periods: int, principal: float) -> float:
+    """Level end-of-period payment that amortizes ``principal`` over ``n_periods`` at ``rate``.
+
+    ``principal * rate / (1 - (1 + rate) ** -n_periods)``, computed with ``log1p``/``expm1`` so
+    tiny rates keep full precision; ``rate == 0`` gives ``principal / n_periods`` (no NaN) and
+    ``principal == 0`` gives 0.0. The payment is positive for a positive principal (numpy-
+    financial's ``npf.pmt`` returns the same amount negated). ``n_periods <= 0`` or
+    ``rate <= -1`` raises ValueError.
+
+    >>> round(pmt(0.06 / 12, 120, 10_000.0), 2)  # $10,000 at 6 %/12 a month for 120 months
+    111.02
+    >>> pmt(0.0, 4, 1000.0)
+    250.0
+    """
+    if n_periods <= 0:
+        raise ValueError(f"n_periods must be a positive number of periods, got {n_periods!r}")
+    _check_rate(rate)
+    if principal == 0.0:
+        return 0.0
+    if rate == 0.0:
+        return principal / n_periods
+    x = n_periods * math.log1p(rate)  # log of (1 + rate) ** n
+    if x > 0.0:
+        # rate / (1 - (1+rate)^-n); exp(-x) cannot overflow
+        return principal * rate / -math.expm1(-x)
+    # same quantity written as rate * (1+rate)^n / ((1+rate)^n - 1); exp(x) cannot overflow
+    return principal * rate * math.exp(x) / math.expm1(x)

@@ -1,0 +1,57 @@
+"""JSON, CSV and TSV: raw numbers, `null`/empty for "never", stable key order, never NaN."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+
+def clean(value: Any) -> Any:
+    """Make a value JSON-safe: enums to their value, non-finite floats refused loudly."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"refusing to write a non-finite number ({value})")
+    if hasattr(value, "value") and not isinstance(value, int | float | str):
+        return value.value
+    if isinstance(value, dict):
+        return {k: clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean(v) for v in value]
+    return value
+
+
+def to_json(data: Any) -> str:
+    """Indented JSON with a trailing newline; NaN or infinity raise instead of printing."""
+    return json.dumps(clean(data), indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+
+
+def json_line(data: Any) -> str:
+    """One compact JSON object per line (JSON Lines)."""
+    return json.dumps(clean(data), allow_nan=False, ensure_ascii=False,
+                      separators=(",", ":")) + "\n"
+
+
+def _cell(value: Any) -> Any:
+    value = clean(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(round(value, 6)) if not value.is_integer() else repr(value)
+    if isinstance(value, list | dict):
+        return json.dumps(value, separators=(",", ":"))
+    return value
+
+
+def to_delimited(rows: Iterable[dict], keys: Sequence[str], delimiter: str = ",") -> str:
+    """A header row of `keys`, then one line per row; empty cell for null."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(keys)
+    for row in rows:
+        writer.writerow([_cell(row.get(k)) for k in keys])
+    return out.getvalue()
