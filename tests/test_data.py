@@ -199,7 +199,8 @@ def test_data_validate_exit_codes(tmp_path, capsys):
     """`data validate` exits 0 on good data and 1 listing every problem on bad data."""
     good = tmp_path / "good.yaml"
     good.write_text(f"roles:\n  - id: r\n    title: Coder\n    occupation: "
-                    f"medical-records-specialists\n    figure_year: 2024\n    source: {GOOD_SOURCE}\n")
+                    f"medical-records-specialists\n    figure_year: 2024\n"
+                    f"    source: {GOOD_SOURCE}\n")
     assert main_entry(["data", "validate", str(good)]) == 0
     bad = tmp_path / "bad.yaml"
     bad.write_text("roles:\n  - id: r\n  - id: s\n")

@@ -89,7 +89,7 @@ def test_career_track_stage_change(simple):
 
 
 def test_part_time_lowers_foregone_earnings(data):
-    """Part-time study keeps part of the salary, so foregone earnings fall (and study lasts longer)."""
+    """Part-time study keeps part of the salary, so foregone earnings fall; study lasts longer."""
     full = evaluate(make_plan(data, Scenario(), "associate-hit"))[0]
     part = evaluate(make_plan(data, Scenario(study_mode=StudyMode.part_time), "associate-hit"))[0]
     assert part.opportunity_cost < full.opportunity_cost

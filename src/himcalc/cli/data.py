@@ -53,7 +53,10 @@ def show(
         help="Dataset name. Example: himcalc data show occupations")],
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Every record of one dataset, with its source."""
+    """Every record of one dataset, with its source.
+
+    Example: himcalc data show tuition -f csv
+    """
     data = load_data()
     if name not in data.records:
         raise UsageError(f"unknown dataset '{name}' (known: {', '.join(data.records)})")
@@ -82,7 +85,10 @@ def validate(
                                          "Example: himcalc data validate my-school/")],
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Check data files against the schema and the shipped data; list every problem (exit 0/1)."""
+    """Check data files against the schema and the shipped data; list every problem (exit 0/1).
+
+    Example: himcalc data validate ./my-school/
+    """
     from himcalc import loader
 
     data, problems = loader.collect(loader.shipped_files())
@@ -140,7 +146,10 @@ def schema(
 
 @app.command()
 def sources(fmt: FormatOption = Format.table) -> None:
-    """Every source cited by the data, with the years of its figures and what cites it."""
+    """Every source cited by the data, with the years of its figures and what cites it.
+
+    Example: himcalc data sources -f markdown
+    """
     data = load_data()
     seen: dict[str, dict] = {}
     for name, recs in data.records.items():
