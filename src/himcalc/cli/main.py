@@ -16,7 +16,9 @@ import typer
 from typer.exceptions import TyperException
 
 from himcalc import __version__
+from himcalc.cli import batch as batch_cmd
 from himcalc.cli import data as data_cmd
+from himcalc.cli import loan as loan_cmd
 from himcalc.cli import reports
 from himcalc.cli.common import STATE
 from himcalc.errors import ExitCode, HimcalcError
@@ -56,6 +58,8 @@ def main(
 
 app.add_typer(data_cmd.app, name="data")
 reports.register(app)
+batch_cmd.register(app)
+loan_cmd.register(app)
 
 
 def _error(message: str, details: list[str] | None = None) -> None:
@@ -83,7 +87,7 @@ def main_entry(argv: list[str] | None = None) -> int:
             return ExitCode.USAGE
         ctx = getattr(exc, "ctx", None)
         hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-        _error(exc.format_message() + hint)
+        _error(exc.format_message().replace("Value error, ", "") + hint)
         return code
     except (KeyboardInterrupt, typer.Abort):
         sys.stderr.write("\n")
@@ -91,6 +95,13 @@ def main_entry(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         _quiet_stdout()
         return ExitCode.OK
+    except SystemExit:
+        # typer turns a closed stdout pipe (`himcalc … | head`) into `sys.exit(1)` after
+        # wrapping sys.stdout in click's PacifyFlushWrapper; that is not an error of ours.
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            _quiet_stdout()
+            return ExitCode.OK
+        raise
     except Exception as exc:  # a bug: say so in one line, keep the traceback for --debug
         if STATE.debug:
             raise
@@ -100,8 +111,11 @@ def main_entry(argv: list[str] | None = None) -> int:
 
 def _quiet_stdout() -> None:
     """After a closed pipe, point stdout at /dev/null so the final flush cannot fail."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno())  # type: ignore[union-attr]
+    except (OSError, AttributeError, ValueError):  # no real stdout (e.g. under a test runner)
+        pass
 
 
 def run() -> None:

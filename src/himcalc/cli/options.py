@@ -33,21 +33,23 @@ def parse_rate(text: str) -> float:
 
     >>> parse_rate("6.39%"), parse_rate("0.0639"), parse_rate("-0.5%")
     (0.0639, 0.0639, -0.005)
-    >>> parse_rate("6.39")
-    Traceback (most recent call last):
-    ...
-    typer._click.exceptions.BadParameter: 6.39 looks like a percentage: did you mean 6.39%?
+    >>> try:
+    ...     parse_rate("6.39")
+    ... except typer.BadParameter as exc:
+    ...     print(exc.message)
+    6.39 looks like a percentage: did you mean 6.39%?
     """
     if isinstance(text, float):
         return text
     match = _RATE.match(str(text))
     if not match:
         raise typer.BadParameter(f"'{text}' is not a rate: write 0.0639 or 6.39%")
-    value = float(match.group(1))
-    if match.group(2):
+    number, percent_sign = match.group(1), match.group(2)
+    value = float(number)
+    if percent_sign:
         return round(value / 100, 12)
     if abs(value) >= 1:
-        raise typer.BadParameter(f"{text} looks like a percentage: did you mean {text}%?")
+        raise typer.BadParameter(f"{number} looks like a percentage: did you mean {number}%?")
     return value
 
 
@@ -68,18 +70,18 @@ SCENARIO_OPTIONS: dict[str, tuple[Any, Any]] = {
         "--scenario", help="YAML file of scenario values ('-' reads stdin); flags override it. "
         "Example: --scenario me.yaml", rich_help_panel=P, allow_dash=True)], None),
     "age": (Annotated[int | None, typer.Option(
-        help="Age when study starts [default 25]. Example: --age 32", rich_help_panel=P)], None),
+        help="Age when study starts (default 25). Example: --age 32", rich_help_panel=P)], None),
     "education": (Annotated[Education | None, typer.Option(
-        help="Highest education you hold now [default high_school].", rich_help_panel=P)], None),
+        help="Highest education you hold now (default high_school).", rich_help_panel=P)], None),
     "current_salary": (Annotated[float | None, typer.Option(
-        help="Your yearly salary without the credential [default: BLS median for your "
-        "education]. Example: --current-salary 38000", rich_help_panel=P)], None),
+        help="Your yearly salary without the credential (default: BLS median for your "
+        "education). Example: --current-salary 38000", rich_help_panel=P)], None),
     "study_mode": (Annotated[StudyMode | None, typer.Option(
-        help="full_time, part_time or accelerated [default full_time].",
+        help="full_time, part_time or accelerated (default full_time).",
         rich_help_panel=P)], None),
     "salary_kept_share": (Annotated[float | None, typer.Option(
-        "--salary-kept", help="Share of your salary kept while studying, 0-1 [default 0 "
-        "full-time, 0.75 part-time].", rich_help_panel=P)], None),
+        "--salary-kept", help="Share of your salary kept while studying, 0-1 (default 0 "
+        "full-time, 0.75 part-time).", rich_help_panel=P)], None),
     "tuition": (Annotated[float | None, typer.Option(
         help="Your school's tuition and fees per full-time year, overriding the data. "
         "Example: --tuition 9800", rich_help_panel=P)], None),
@@ -87,7 +89,7 @@ SCENARIO_OPTIONS: dict[str, tuple[Any, Any]] = {
         help="national_average (default, College Board 2025-26) or him_median (HIM "
         "programme medians, about 2020).", rich_help_panel=P)], None),
     "grants": (Annotated[float | None, typer.Option(
-        help="Grants and scholarships per year of study [default 0].", rich_help_panel=P)],
+        help="Grants and scholarships per year of study (default 0).", rich_help_panel=P)],
         None),
     "employer_assistance": (Annotated[float | None, typer.Option(
         help="Employer tuition assistance per year, capped at the IRC §127 limit ($5,250) "
@@ -96,46 +98,46 @@ SCENARIO_OPTIONS: dict[str, tuple[Any, Any]] = {
         "--assistance-cap/--no-assistance-cap", help="Cap employer assistance at §127.",
         rich_help_panel=P, show_default=False)], None),
     "tax_credits": (Annotated[bool | None, typer.Option(
-        "--tax-credits/--no-tax-credits", help="Claim the AOTC or LLC [default on].",
+        "--tax-credits/--no-tax-credits", help="Claim the AOTC or LLC (default on).",
         rich_help_panel=P, show_default=False)], None),
     "tax_rate": (Annotated[float | None, _rate_option(
-        "Effective tax rate on the earnings gain [default 0: pre-tax]. Example: --tax-rate 18%")],
+        "Effective tax rate on the earnings gain (default 0: pre-tax). Example: --tax-rate 18%")],
         None),
     "wage_growth": (Annotated[float | None, _rate_option(
-        "Real wage growth per year [default 0%]. Example: --wage-growth 1%")], None),
+        "Real wage growth per year (default 0%). Example: --wage-growth 1%")], None),
     "tuition_growth": (Annotated[float | None, _rate_option(
-        "Real tuition growth per year [default 0%].")], None),
+        "Real tuition growth per year (default 0%).")], None),
     "discount_rate": (Annotated[float | None, _rate_option(
-        "Real discount rate [default 3%, as FREOPP]. Example: --discount-rate 4.5%")], None),
+        "Real discount rate (default 3%, as FREOPP). Example: --discount-rate 4.5%")], None),
     "retire_age": (Annotated[int | None, typer.Option(
-        help="Age at retirement; the horizon ends the year before [default 65].",
+        help="Age at retirement; the horizon ends the year before (default 65).",
         rich_help_panel=P)], None),
     "horizon": (Annotated[int | None, typer.Option(
         help="Years from the start of study to evaluate, instead of --retire-age. "
         "Example: --horizon 20", rich_help_panel=P)], None),
     "percentile": (Annotated[float | None, typer.Option(
-        help="Where in the occupation's wage distribution you land, 10-90 [default 50].",
+        help="Where in the occupation's wage distribution you land, 10-90 (default 50).",
         rich_help_panel=P)], None),
     "completion_probability": (Annotated[float | None, typer.Option(
-        help="Probability of finishing, 0-1 [default 1: no risk adjustment].",
+        help="Probability of finishing, 0-1 (default 1: no risk adjustment).",
         rich_help_panel=P)], None),
     "completion_risk": (Annotated[bool | None, typer.Option(
         "--completion-risk/--no-completion-risk",
         help="Use the sector's six-year completion rate (NSC) as the probability.",
         rich_help_panel=P, show_default=False)], None),
     "borrow": (Annotated[float | None, typer.Option(
-        help="Amount borrowed per year of study [default 0]. Example: --borrow 6000",
+        help="Amount borrowed per year of study (default 0). Example: --borrow 6000",
         rich_help_panel=P)], None),
     "loan_rate": (Annotated[float | None, _rate_option(
         "Federal loan rate instead of the 2026-27 rate in the data. Example: --loan-rate 6.39%")],
         None),
     "private_loan_rate": (Annotated[float | None, _rate_option(
-        "Rate of private loans above the federal limits [default 10%, an assumption].")], None),
+        "Rate of private loans above the federal limits (default 10%, an assumption).")], None),
     "loan_plan": (Annotated[LoanPlan | None, typer.Option(
         help="Federal repayment plan: tiered (default for loans from July 2026), standard-10 "
         "or rap.", rich_help_panel=P)], None),
     "dependents": (Annotated[int | None, typer.Option(
-        help="Dependents, for RAP's payment [default 0].", rich_help_panel=P)], None),
+        help="Dependents, for RAP's payment (default 0).", rich_help_panel=P)], None),
 }
 """Every scenario flag: name → (annotation, default). None means "not given"."""
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from himcalc.engine.financing import START, LoanRules
 from himcalc.engine.salary import wage_at_percentile
 from himcalc.engine.scenario import Scenario
-from himcalc.errors import InputError
+from himcalc.errors import DatasetError, InputError
 from himcalc.models.dataset import Datasets
 from himcalc.models.enums import CredentialLevel, Education, StudyMode, TuitionBasis, TuitionTier
 
@@ -191,6 +191,9 @@ def _loan_rules(data: Datasets, undergraduate: bool) -> LoanRules:
     if not rates:
         raise InputError(f"no {loan_type} loan rate in the data for loans first disbursed {START}")
     plans = {p.kind: p for p in data.get("repayment_plans").values()}
+    for kind in ("tiered_standard", "rap"):
+        if kind not in plans:
+            raise DatasetError(f"the data has no '{kind}' repayment plan (dataset repayment_plans)")
     return LoanRules(
         federal_rate=rates[0].annual_rate,
         origination_fee=rates[0].origination_fee,

@@ -1,0 +1,152 @@
+"""`himcalc batch`: many scenarios in, one result row per scenario × pathway out, streaming.
+
+Input is JSON Lines (one object per line) or CSV with a header; each record holds any subset
+of the scenario fields (the same names as `compare`'s flags, with underscores), plus
+`pathways` (a list, or a space/comma separated string; default: every pathway open to the
+education), an optional `institution`, and an optional `id` echoed back. Output rows are
+written as soon as each input line is evaluated, so memory does not grow with the input.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TextIO
+
+import typer
+
+from himcalc.cli.common import load_data
+from himcalc.errors import HimcalcError, InputError, UsageError
+
+
+class InputFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class OutputFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(batch)
+
+
+def _records(stream: TextIO, fmt: InputFormat) -> Iterator[tuple[int, Any]]:
+    """(line number, parsed record or the exception) for every non-blank input line."""
+    if fmt is InputFormat.jsonl:
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield number, json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield number, InputError(f"line {number}: invalid JSON: {exc.msg} "
+                                         f"(column {exc.colno})")
+        return
+    reader = csv.DictReader(stream)
+    for row in reader:
+        number = reader.line_num
+        if None in row or any(v is None for v in row.values()):
+            yield number, InputError(
+                f"line {number}: expected {len(reader.fieldnames or [])} fields as in the header")
+            continue
+        yield number, {k: v for k, v in row.items() if v not in ("", None)}
+
+
+def _split(value: Any) -> list[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [p for p in value.replace(",", " ").split() if p]
+    if isinstance(value, list) and all(isinstance(p, str) for p in value):
+        return value
+    raise InputError("field 'pathways': must be a list of pathway ids or a string of them")
+
+
+def evaluate_record(data: Any, record: Any, number: int) -> list[dict]:
+    """Result rows of one input record; errors name the line and field."""
+    from pydantic import ValidationError
+
+    from himcalc.cli.common import resolve_pathways
+    from himcalc.cli.reports import evaluate_rows
+    from himcalc.engine.scenario import Scenario
+
+    if isinstance(record, Exception):
+        raise record
+    if not isinstance(record, dict):
+        raise InputError(f"line {number}: expected an object of scenario fields")
+    fields = dict(record)
+    rec_id = fields.pop("id", None)
+    try:
+        names = _split(fields.pop("pathways", None))
+        scenario = Scenario.model_validate(fields)
+        ids = resolve_pathways(data, names, scenario)
+        rows = evaluate_rows(data, scenario, ids)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        field = ".".join(str(p) for p in err["loc"]) or "record"
+        raise InputError(f"line {number}: field '{field}': {err['msg']}") from None
+    except HimcalcError as exc:
+        raise InputError(f"line {number}: {exc.message}") from None
+    return [{"id": rec_id, **row} for row in rows]
+
+
+def batch(
+    input_: Annotated[Path | None, typer.Option(
+        "--input", "-i", help="Read scenarios from this file instead of stdin. "
+        "Example: --input cohort.jsonl", allow_dash=True)] = None,
+    input_format: Annotated[InputFormat, typer.Option(
+        help="jsonl (one JSON object per line) or csv (with a header row).")] = InputFormat.jsonl,
+    output_format: Annotated[OutputFormat, typer.Option(
+        "--output-format", "-f", help="jsonl or csv.")] = OutputFormat.jsonl,
+    keep_going: Annotated[bool, typer.Option(
+        help="Skip bad lines (reported on stderr) and exit 1 at the end.")] = False,
+) -> None:
+    """Evaluate many scenarios: one result row per scenario × pathway, streamed to stdout.
+
+    Example: echo '{"id": "ana", "age": 31, "pathways": ["associate-hit"]}' | himcalc batch
+    """
+    from himcalc.cli.reports import METRIC_KEYS
+    from himcalc.render.machine import json_line, to_delimited
+
+    data = load_data()
+    if input_ is None or str(input_) == "-":
+        stream = sys.stdin
+    else:
+        if not input_.is_file():
+            raise UsageError(f"{input_}: no such file")
+        stream = input_.open(encoding="utf-8", newline="")
+    keys = ["id", *METRIC_KEYS]
+    out = sys.stdout
+    failed = 0
+    if output_format is OutputFormat.csv:
+        out.write(to_delimited([], keys))
+    try:
+        for number, record in _records(stream, input_format):
+            try:
+                rows = evaluate_record(data, record, number)
+            except InputError as exc:
+                if not keep_going:
+                    raise
+                failed += 1
+                sys.stderr.write(f"error: {exc.message}\n")
+                continue
+            if output_format is OutputFormat.csv:
+                out.write(to_delimited(rows, keys).split("\n", 1)[1])
+            else:
+                out.write("".join(json_line({k: r[k] for k in keys}) for r in rows))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"input is not UTF-8 text (byte 0x{exc.object[exc.start]:02x})") from None
+    finally:
+        out.flush()
+        if stream is not sys.stdin:
+            stream.close()
+    if failed:
+        sys.stderr.write(f"error: {failed} line(s) skipped\n")
+        raise typer.Exit(1)
