@@ -73,39 +73,48 @@ def _credit(plan: Plan, t: int, qualified: float, magi: float) -> float:
 
 
 def _path(plan: Plan, years: float, completes: bool) -> Flows:
-    """One path: a completer (studies `years`, then the career track) or a non-completer."""
-    horizon, cf0, g = plan.horizon, plan.counterfactual, plan.wage_growth
+    """One path: a completer (studies `years`, then the career track) or a non-completer.
+
+    Study years (s_t > 0) take the general formulas; career years (s_t = 0) have no cost, no
+    aid and no foregone earnings, so they reduce to `with_t = wage_t` (a shortcut for speed).
+    """
+    horizon, cf0, g, tax_rate = plan.horizon, plan.counterfactual, plan.wage_growth, plan.tax_rate
     agi = (plan.stages[0][1] if completes else cf0) * (1.0 + g) ** math.ceil(years)
     loan = finance(plan, years, agi)
-    cols: dict[str, list[float]] = {k: [0.0] * horizon for k in Flows.__slots__[:-1]}
-    done_year = math.ceil(years) - 1 if years > 0 else 0
-    for t in range(horizon):
-        grow = (1.0 + g) ** t
-        share = min(1.0, max(0.0, years - t))
-        cf = cf0 * grow
-        career = wage_after(plan, max(0.0, t - years)) * grow if completes else cf
-        with_ = share * plan.kept_share * cf + (1.0 - share) * career
-        cost = plan.direct_cost_per_year * share * (1.0 + plan.tuition_growth) ** t
-        grants = min(plan.grants_per_year * share, cost)
-        assistance = min(plan.assistance_per_year * share, cost - grants)
-        credit = _credit(plan, t, cost - grants - assistance, with_) if share > 0 else 0.0
-        if completes and t == done_year:
-            cost += plan.exam_fee
-        premium = with_ - cf
-        tax = plan.tax_rate * premium
-        aid = grants + assistance + credit
-        disbursed, payment = loan.disbursed[t], loan.payments[t]
-        cols["direct_cost"][t] = cost
-        cols["foregone_earnings"][t] = share * (1.0 - plan.kept_share) * cf
-        cols["earnings_with"][t] = with_
-        cols["earnings_without"][t] = cf
-        cols["taxes"][t] = tax
-        cols["aid"][t] = aid
-        cols["loan_disbursed"][t] = disbursed
-        cols["loan_payment"][t] = payment
-        cols["net"][t] = premium - tax - cost + aid + disbursed - payment
-        cols["study_share"][t] = share
-    return Flows(**cols, loan=loan)
+    grow = [(1.0 + g) ** t for t in range(horizon)] if g else [1.0] * horizon
+    cf = [cf0 * x for x in grow]
+    study = min(horizon, math.ceil(years - 1e-12)) if years > 0 else 0
+    share = [min(1.0, years - t) for t in range(study)] + [0.0] * (horizon - study)
+    if completes:
+        with_ = [(1.0 - share[t]) * wage_after(plan, max(0.0, t - years)) * grow[t]
+                 for t in range(horizon)]
+    else:
+        with_ = [(1.0 - share[t]) * cf[t] for t in range(horizon)]
+    zeros = [0.0] * horizon
+    cost, foregone, aid = zeros[:], zeros[:], zeros[:]
+    kept = plan.kept_share
+    for t in range(study):
+        s_t = share[t]
+        with_[t] += s_t * kept * cf[t]
+        foregone[t] = s_t * (1.0 - kept) * cf[t]
+        c = plan.direct_cost_per_year * s_t * (1.0 + plan.tuition_growth) ** t
+        grants = min(plan.grants_per_year * s_t, c)
+        assistance = min(plan.assistance_per_year * s_t, c - grants)
+        aid[t] = grants + assistance + _credit(plan, t, c - grants - assistance, with_[t])
+        cost[t] = c
+    if completes and study:
+        cost[study - 1] += plan.exam_fee
+    taxes = [tax_rate * (w - c_) for w, c_ in zip(with_, cf, strict=True)] if tax_rate else zeros
+    disbursed, payments = loan.disbursed, loan.payments
+    net = [
+        (with_[t] - cf[t]) - taxes[t] - cost[t] + aid[t] + disbursed[t] - payments[t]
+        for t in range(horizon)
+    ]
+    return Flows(
+        direct_cost=cost, foregone_earnings=foregone, earnings_with=with_,
+        earnings_without=cf, taxes=taxes, aid=aid, loan_disbursed=disbursed,
+        loan_payment=payments, net=net, study_share=share, loan=loan,
+    )
 
 
 def _mix(p: float, a: Flows, b: Flows) -> Flows:

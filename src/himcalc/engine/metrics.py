@@ -17,7 +17,7 @@ Conventions (docs/methodology.md, "Metrics"):
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from himcalc.engine import finance
 from himcalc.engine.cashflows import Flows, project, wage_after
@@ -59,7 +59,8 @@ class Metrics:
     completion_probability: float
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """Field name → value, in declaration order (flat: no copying)."""
+        return {name: getattr(self, name) for name in self.__slots__}
 
 
 def _first_full_career_year(plan: Plan) -> int:
@@ -81,14 +82,14 @@ def measure(plan: Plan, flows: Flows, completer: Flows) -> Metrics:
     direct = sum(flows.direct_cost)
     foregone = sum(flows.foregone_earnings)
     aid = sum(flows.aid)
-    invested = finance.npv(d, [c + f for c, f in zip(flows.direct_cost,
-                                                     flows.foregone_earnings, strict=True)])
-    value = finance.npv(d, net)
+    discounted = finance.discount(d, net)
+    running = finance.cumulative(discounted)  # running[n - 1] is the NPV of the first n years
+    invested = sum(finance.discount(d, [c + f for c, f in zip(
+        flows.direct_cost, flows.foregone_earnings, strict=True)]))
+    value = running[-1]
     rate, status = finance.irr(net)
     payback = finance.payback_years(net)
-    horizon_npv = {
-        n: (finance.npv(d, net[:n]) if n <= plan.horizon else None) for n in CEW_HORIZONS
-    }
+    horizon_npv = {n: (running[n - 1] if n <= plan.horizon else None) for n in CEW_HORIZONS}
     net_price = direct - aid
     return Metrics(
         pathway=plan.pathway,
@@ -105,7 +106,7 @@ def measure(plan: Plan, flows: Flows, completer: Flows) -> Metrics:
         annual_premium=premium,
         payback_years=payback,
         payback_after_completion=None if payback is None else max(0.0, payback - years),
-        discounted_payback_years=finance.discounted_payback_years(d, net),
+        discounted_payback_years=finance.payback_years(discounted),
         npv=value,
         irr=rate,
         irr_status=status,

@@ -65,7 +65,11 @@ class Datasets:
         return self.records.get(dataset, {})
 
     def parameter(self, key: str) -> float:
-        return self.get("parameters")[key].value  # type: ignore[attr-defined]
+        """The value of a `parameters` record (looked up often: cached on first use)."""
+        cache = self.__dict__.setdefault("_parameter_values", {})
+        if key not in cache:
+            cache[key] = self.get("parameters")[key].value  # type: ignore[attr-defined]
+        return cache[key]
 
     def cross_reference_problems(self) -> list[Problem]:
         """Names that point at records which do not exist (e.g. a track's unknown occupation)."""

@@ -10,8 +10,17 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 
+_PLAIN = (str, int, bool, type(None))
+
+
 def clean(value: Any) -> Any:
     """Make a value JSON-safe: enums to their value, non-finite floats refused loudly."""
+    if type(value) in _PLAIN:
+        return value
+    if type(value) is float:
+        if not math.isfinite(value):
+            raise ValueError(f"refusing to write a non-finite number ({value})")
+        return value
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError(f"refusing to write a non-finite number ({value})")
     if hasattr(value, "value") and not isinstance(value, int | float | str):
