@@ -9,7 +9,6 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-
 _PLAIN = (str, int, bool, type(None))
 
 
