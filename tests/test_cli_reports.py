@@ -197,3 +197,20 @@ def test_installed_entry_point_pipes_json():
                              capture_output=True, check=True)
     assert json.loads(checked.stdout)
     assert producer.stderr == b""
+
+
+def test_compare_chart_marks_break_even():
+    """`compare --chart` draws every pathway with its break-even year in the legend."""
+    out = invoke("compare", "--chart").stdout
+    doc = json.loads(invoke("compare", "-f", "json").stdout)
+    for row in doc:
+        assert row["pathway"] in out
+    assoc = next(r for r in doc if r["pathway"] == "associate-hit")
+    assert f"associate-hit (break-even {assoc['payback_years']:.1f} y)" in out
+
+
+def test_chart_refused_with_machine_formats(capsys):
+    """--chart with -f json is a usage error, so stdout stays pure JSON."""
+    assert main_entry(["compare", "-f", "json", "--chart"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.startswith("error: --chart")

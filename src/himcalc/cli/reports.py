@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import math
+import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from himcalc.cli.common import load_data, resolve_pathways, scenario_from
 from himcalc.cli.options import FormatOption, with_scenario
+from himcalc.errors import UsageError
 from himcalc.models.enums import Institution
 from himcalc.render.columns import Column, money, number, percent, ratio, text, years
 from himcalc.render.report import Format, Report, emit
@@ -86,6 +89,32 @@ def assumptions_line(data: Any, scenario: Any, pathways: list[str]) -> str:
     )
 
 
+ChartOption = Annotated[bool, typer.Option(
+    "--chart", help="Also draw the cumulative net position by year (break-even chart) in the "
+    "terminal. Example: himcalc compare --chart")]
+ChartFileOption = Annotated[Path | None, typer.Option(
+    "--chart-file", help="Write the break-even chart to a .svg or .png file (needs "
+    "himcalc[chart]). Example: --chart-file payback.svg")]
+
+
+def draw_charts(curves: dict[str, list[float]], paybacks: dict[str, float | None],
+                chart: bool, chart_file: Path | None, fmt: Format, title: str) -> None:
+    """Draw the break-even chart on stdout (after a table) and/or into a file."""
+    from himcalc.render import chart as charts
+
+    if chart_file is not None:
+        charts.write_chart_file(chart_file, curves, paybacks, title)
+        sys.stderr.write(f"chart written to {chart_file}\n")
+    if chart:
+        sys.stdout.write(charts.draw_terminal(curves, paybacks) + "\n")
+
+
+def _check_chart(chart: bool, fmt: Format) -> None:
+    if chart and fmt not in (Format.table, Format.markdown):
+        raise UsageError("--chart draws in table format only; use --chart-file with -f "
+                         f"{fmt.value}")
+
+
 def register(app: typer.Typer) -> None:
     app.command()(compare)
     app.command()(show)
@@ -100,22 +129,46 @@ def compare(
     sort: Annotated[SortKey, typer.Option(help="Sort rows by payback, npv, irr or cost.")] = (
         SortKey.payback),
     fmt: FormatOption = Format.table,
+    chart: ChartOption = False,
+    chart_file: ChartFileOption = None,
     flags: dict | None = None,
 ) -> None:
     """Payback, NPV and IRR of every HIM pathway open to you, side by side.
 
     Example: himcalc compare --education associate --age 30 -f json
     """
+    from himcalc.engine.finance import cumulative
+    from himcalc.engine.metrics import evaluate
+    from himcalc.engine.plan import make_plan
+
+    _check_chart(chart, fmt)
     data = load_data()
     rows: list[dict] = []
+    curves: dict[str, list[float]] = {}
     scenario = None
+    several = len(institution or []) > 1
     for inst in institution or [None]:
         scenario = scenario_from(flags or {}, institution=inst)
-        ids = resolve_pathways(data, pathways, scenario)
-        rows += evaluate_rows(data, scenario, ids)
+        for pid in resolve_pathways(data, pathways, scenario):
+            metrics, flows = evaluate(make_plan(data, scenario, pid))
+            rows.append(metrics.as_dict())
+            curves[f"{pid} ({metrics.institution})" if several else pid] = cumulative(flows.net)
     rows.sort(key=_SORTS[sort])
     notes = [assumptions_line(data, scenario, [rows[0]["pathway"]])] if rows else []
     emit(Report(rows=rows, columns=COMPARE_COLUMNS, keys=METRIC_KEYS, notes=notes), fmt)
+    if chart or chart_file:
+        paybacks = {name: r["payback_years"] for name, r in zip(curves, rows_in_order(rows,
+                    curves, several), strict=True)}
+        draw_charts(curves, paybacks, chart, chart_file, fmt, "Break-even by pathway")
+
+
+def rows_in_order(rows: list[dict], curves: dict, several: bool) -> list[dict]:
+    """The metrics row of each curve, in the curves' order (rows may have been sorted)."""
+    def name(r: dict) -> str:
+        return f"{r['pathway']} ({r['institution']})" if several else r["pathway"]
+
+    by_name = {name(r): r for r in rows}
+    return [by_name[k] for k in curves]
 
 
 SHOW_COLUMNS = [
@@ -201,6 +254,8 @@ def show(
     institution: Annotated[Institution | None, typer.Option(
         help="Kind of school [default public_in_state].")] = None,
     fmt: FormatOption = Format.table,
+    chart: ChartOption = False,
+    chart_file: ChartFileOption = None,
     flags: dict | None = None,
 ) -> None:
     """Year-by-year cash flows of one pathway, its metrics, and the break-even year.
@@ -210,6 +265,7 @@ def show(
     from himcalc.engine.metrics import evaluate
     from himcalc.engine.plan import make_plan
 
+    _check_chart(chart, fmt)
     data = load_data()
     scenario = scenario_from(flags or {}, institution=institution)
     [pid] = resolve_pathways(data, [pathway], scenario)
@@ -236,3 +292,6 @@ def show(
               "cash_flows": rows},
     )
     emit(report, fmt)
+    if chart or chart_file:
+        curve = [r["cumulative"] for r in rows]
+        draw_charts({pid: curve}, {pid: payback}, chart, chart_file, fmt, name)
