@@ -19,7 +19,7 @@ from himcalc import __version__
 from himcalc.cli import batch as batch_cmd
 from himcalc.cli import data as data_cmd
 from himcalc.cli import loan as loan_cmd
-from himcalc.cli import reports
+from himcalc.cli import reports, risk
 from himcalc.cli.common import STATE
 from himcalc.errors import ExitCode, HimcalcError
 
@@ -58,6 +58,7 @@ def main(
 
 app.add_typer(data_cmd.app, name="data")
 reports.register(app)
+risk.register(app)
 batch_cmd.register(app)
 loan_cmd.register(app)
 

@@ -86,6 +86,9 @@ def measure(plan: Plan, flows: Flows, completer: Flows) -> Metrics:
     running = finance.cumulative(discounted)  # running[n - 1] is the NPV of the first n years
     invested = sum(finance.discount(d, [c + f for c, f in zip(
         flows.direct_cost, flows.foregone_earnings, strict=True)]))
+    # The same Σ net_t / (1 + d)^t as finance.npv, summed forward so that NPV, the CEW
+    # horizon NPVs and the discounted payback agree to the last digit (finance.npv sums by
+    # Horner's rule and may differ in the 15th significant digit).
     value = running[-1]
     rate, status = finance.irr(net)
     payback = finance.payback_years(net)

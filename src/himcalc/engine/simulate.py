@@ -1,0 +1,402 @@
+"""Monte Carlo risk of a pathway: the spread of payback and NPV over simulated people.
+
+Each run is one person, with four independent draws (docs/risk.md states and sources them):
+
+* **salary position** ε ~ N(0, 1): every stage s of the career track pays
+  ``w_s × exp(spread × σ_s × ε)``, where ``w_s`` is the engine's wage at the scenario's
+  percentile and ``σ_s = lognormal_sigma(p10, p90)`` of the stage's occupation. At the default
+  p50 and spread 1 that is the lognormal fitted to the occupation (μ = ln median, σ from the
+  outermost percentiles). The same ε applies to every stage: a person's relative position
+  persists through the career;
+* **real wage growth** g ~ N(scenario growth, `wage_growth_sd`), applied to both earnings
+  columns (with and without the credential) as the factor ``((1 + g) / (1 + g₀))^t``;
+* **completion** ~ Bernoulli(the plan's completion probability); a non-completer follows the
+  engine's non-completer path (studies part of the programme, then earns the counterfactual);
+* **time to complete** (part-time study only): the part-time factor × U(1 − s, 1 + s),
+  s = `time_spread`, rounded to whole months and never faster than full-time.
+
+One engine: the cash flows of each distinct (duration, completes) path come from
+`cashflows.project`; a run only rescales the career-wage part of the earnings premium. With
+``net_t = premium_t × (1 − tax) − cost_t + aid_t + loan_t`` and ``premium_t = with_t −
+without_t``, a run's net flow is::
+
+    net_t(run) = net_t + (1 − tax) × (premium_t(run) − premium_t)
+    premium_t(run) = r_t × (premium_t + (m_s(t) − 1) × career_t)
+
+where ``career_t = with_t − study_share_t × kept × without_t`` is the career-wage part of the
+earnings with the credential, ``m_s(t)`` the run's wage multiplier for the stage held in year t
+and ``r_t`` its growth factor. This is exact for the earnings, taxes and costs; aid and loans are
+the central path's (docs/risk.md, "What is approximated"). With every spread zero the run's flows
+*are* the engine's, bit for bit, and so are its NPV (the running sum of discounted flows, as
+`metrics.measure`) and payback (the algorithm of `finance.payback_years`, vectorised).
+
+Conventions: rows of ``flows[t]`` are years from the start of study (t = 0), real dollars,
+outflows negative; payback in years from the start of study, NaN internally and None in results
+for "never within the horizon".
+
+numpy is imported here and nowhere at `himcalc` import time (the CLI imports this module inside
+the `simulate` command).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
+
+import numpy as np
+
+from himcalc.engine.cashflows import Flows, project, wage_after
+from himcalc.engine.plan import Plan, make_plan
+from himcalc.engine.salary import lognormal_sigma
+from himcalc.engine.scenario import Scenario
+from himcalc.engine.sensitivity import plan_taking
+from himcalc.errors import InputError
+from himcalc.models.dataset import Datasets
+from himcalc.models.enums import StudyMode
+
+CHUNK = 50_000
+"""Runs evaluated together: bounds memory (a few (horizon × CHUNK) float arrays) whatever --runs."""
+
+DEFAULT_RUNS = 10_000
+DEFAULT_WITHIN = 10.0
+DEFAULT_SALARY_SPREAD = 1.0
+DEFAULT_WAGE_GROWTH_SD = 0.005
+"""0.5 percentage points a year: an assumption (docs/risk.md)."""
+DEFAULT_TIME_SPREAD = 0.25
+"""Part-time factor ± 25 %, uniform: an assumption (docs/risk.md)."""
+MAX_RUNS = 100_000_000
+MAX_WAGE_GROWTH_SD = 0.05
+QUANTILES = (0.10, 0.50, 0.90)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """How to simulate: number of runs, seed, payback window and the spread of each draw."""
+
+    runs: int = DEFAULT_RUNS
+    seed: int = 0
+    within: float = DEFAULT_WITHIN
+    salary_spread: float = DEFAULT_SALARY_SPREAD
+    wage_growth_sd: float = DEFAULT_WAGE_GROWTH_SD
+    time_spread: float = DEFAULT_TIME_SPREAD
+
+    def check(self) -> None:
+        """Raise InputError naming the first setting out of range."""
+        if not 1 <= self.runs <= MAX_RUNS:
+            raise InputError(f"--runs must be between 1 and {MAX_RUNS:,} (got {self.runs})")
+        if self.seed < 0:
+            raise InputError(f"--seed must be a non-negative integer (got {self.seed})")
+        if not (self.within > 0 and math.isfinite(self.within)):
+            raise InputError(f"--within must be a positive number of years (got {self.within})")
+        if not 0 <= self.salary_spread <= 3:
+            raise InputError(f"--salary-spread must be between 0 and 3 (got {self.salary_spread})")
+        if not 0 <= self.wage_growth_sd <= MAX_WAGE_GROWTH_SD:
+            raise InputError(
+                f"--wage-growth-sd must be between 0 and {MAX_WAGE_GROWTH_SD:.0%} "
+                f"(got {self.wage_growth_sd})")
+        if not 0 <= self.time_spread < 1:
+            raise InputError(f"--time-spread must be in [0, 1) (got {self.time_spread})")
+
+
+@dataclass(frozen=True, slots=True)
+class Risk:
+    """The distribution of payback and NPV of one pathway over `runs` simulated people.
+
+    Payback quantiles are None where the quantile is "never within the horizon".
+    """
+
+    pathway: str
+    institution: str
+    study_mode: str
+    runs: int
+    seed: int
+    within_years: float
+    p_payback_within: float
+    p_never: float
+    payback_p10: float | None
+    payback_p50: float | None
+    payback_p90: float | None
+    npv_p10: float
+    npv_p50: float
+    npv_p90: float
+    npv_mean: float
+    npv_se: float
+    p_npv_positive: float
+    completion_probability: float
+    salary_spread: float
+    wage_growth_sd: float
+    time_spread: float
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcomes:
+    """Per-run results (numpy arrays, one entry per run): payback (NaN = never) and NPV."""
+
+    payback: np.ndarray
+    npv: np.ndarray
+
+
+# ------------------------------------------------------------------------------ the paths
+
+
+@dataclass(frozen=True, slots=True)
+class _Path:
+    """One engine path as numpy columns, plus what a run needs to rescale it."""
+
+    net: np.ndarray
+    premium: np.ndarray
+    career: np.ndarray
+    stage: np.ndarray
+
+
+def _path(plan: Plan, flows: Flows, completes: bool) -> _Path:
+    """Columns of one engine path; `career` is zero for a non-completer (no career wage)."""
+    with_ = np.asarray(flows.earnings_with, dtype=float)
+    without = np.asarray(flows.earnings_without, dtype=float)
+    share = np.asarray(flows.study_share, dtype=float)
+    horizon = plan.horizon
+    if completes:
+        career = with_ - share * plan.kept_share * without
+        career[share >= 1.0] = 0.0
+        # the stage held in year t, by the engine's own rule (`wage_after`) on stage indexes
+        numbered = replace(plan, stages=tuple((start, float(i))
+                                              for i, (start, _) in enumerate(plan.stages)))
+        stage = np.array([int(wage_after(numbered, max(0.0, t - plan.years_to_complete)))
+                          for t in range(horizon)], dtype=np.intp)
+    else:
+        career = np.zeros(horizon)
+        stage = np.zeros(horizon, dtype=np.intp)
+    return _Path(net=np.asarray(flows.net, dtype=float), premium=with_ - without,
+                 career=career, stage=stage)
+
+
+def _paths(plan: Plan, need_leaver: bool) -> tuple[_Path, _Path | None]:
+    """(completer, non-completer) paths of `plan` from `cashflows.project`.
+
+    With probability 0 the engine's mix is exactly the non-completer's row (0 × a + 1 × b).
+    """
+    if not need_leaver:
+        _, completer = project(replace(plan, completion_probability=1.0))
+        return _path(plan, completer, True), None
+    leaver, completer = project(replace(plan, completion_probability=0.0))
+    return _path(plan, completer, True), _path(plan, leaver, False)
+
+
+# ------------------------------------------------------------------------- vectorised maths
+
+
+def npv_rows(rate: float, net: np.ndarray) -> np.ndarray:
+    """NPV of each column of `net` (years × runs), with the engine's arithmetic exactly.
+
+    `metrics.measure` takes NPV as the running sum of `finance.discount`'s terms, each flow
+    divided by ``(1 + rate) ** t`` built by repeated multiplication; this does the same, one
+    year (a vector over runs) at a time, so the results are bit-identical.
+
+    >>> npv_rows(0.10, np.array([[-1000.0], [550.0], [605.0]])).round(9).tolist()  # 0 ± rounding
+    [-0.0]
+    """
+    growth = 1.0 + rate
+    factor = 1.0
+    acc = np.zeros(net.shape[1])
+    for t in range(net.shape[0]):
+        acc += net[t] / factor
+        factor *= growth
+    return acc
+
+
+def payback_rows(net: np.ndarray) -> np.ndarray:
+    """`finance.payback_years` of each column of `net` (years × runs); NaN for None.
+
+    Same rules: the first crossing after the running total has gone negative, interpolated
+    inside the year; 0.0 when the total is positive before it is ever negative; NaN when it
+    never turns non-negative (or every flow is zero).
+
+    >>> payback_rows(np.array([[-100.0, 50.0, -1.0], [40.0, -100.0, 0.0],
+    ...                        [40.0, 200.0, 0.0], [40.0, 0.0, 0.0]])).tolist()
+    [3.5, 0.0, nan]
+    """
+    years, runs = net.shape
+    cum = np.cumsum(net, axis=0)
+    neg = cum < 0.0
+    pos = cum > 0.0
+    any_neg = neg.any(axis=0)
+    first_neg = np.where(any_neg, neg.argmax(axis=0), years)
+    first_pos = np.where(pos.any(axis=0), pos.argmax(axis=0), years)
+    zero = first_pos < first_neg  # ahead before ever under water
+    rows = np.arange(years)[:, None]
+    cross = (cum >= 0.0) & (rows > first_neg[None, :])
+    found = cross.any(axis=0) & any_neg & ~zero
+    k = cross.argmax(axis=0)
+    cols = np.arange(runs)
+    prev = cum[np.maximum(k - 1, 0), cols]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = k + (-prev) / net[k, cols]
+    out = np.full(runs, np.nan)
+    out[found] = value[found]
+    out[zero] = 0.0
+    return out
+
+
+def quantile(values: np.ndarray, q: float) -> float | None:
+    """The q-quantile (numpy's default linear interpolation), NaN sorted last as "never".
+
+    None when the quantile needs a "never" value.
+
+    >>> quantile(np.array([1.0, 2.0, np.nan, 3.0]), 0.5), quantile(np.array([1.0, np.nan]), 0.9)
+    (2.5, None)
+    """
+    ordered = np.sort(values)  # NaN sorts last
+    h = (len(ordered) - 1) * q
+    lo, hi = math.floor(h), math.ceil(h)
+    a, b = float(ordered[lo]), float(ordered[hi])
+    if math.isnan(a) or math.isnan(b):
+        return None
+    return a if lo == hi or a == b else a + (b - a) * (h - lo)
+
+
+# ---------------------------------------------------------------------------- the simulation
+
+
+def stage_sigmas(data: Datasets, pathway_id: str) -> list[float]:
+    """σ of the fitted lognormal of each career-track stage's occupation, in stage order."""
+    track = data.get("career_tracks")[data.get("pathways")[pathway_id].career_track]
+    occupations = data.get("occupations")
+    return [lognormal_sigma(occupations[s.occupation].annual_wages.known()) for s in track.stages]
+
+
+def _streams(seed: int) -> list[np.random.Generator]:
+    """Four independent generators (salary, growth, completion, duration) from one seed.
+
+    Separate streams make each draw independent of the chunk size and of which other draws a
+    pathway uses, so the same seed gives every pathway the same simulated people (common random
+    numbers: differences between pathways are not noise from different draws).
+    """
+    return [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)]
+
+
+def outcomes(data: Datasets, scenario: Scenario, pathway_id: str, settings: Settings,
+             progress: Callable[[int], None] | None = None) -> tuple[Plan, Outcomes]:
+    """Simulate `settings.runs` people on `pathway_id`; per-run payback and NPV.
+
+    `progress`, if given, is called with the number of runs done after each chunk.
+    """
+    settings.check()
+    base = make_plan(data, scenario, pathway_id)
+    sigmas = np.array(stage_sigmas(data, pathway_id)) * settings.salary_spread
+    g0 = base.wage_growth
+    p = base.completion_probability
+    need_leaver = p < 1.0
+    part_time = scenario.study_mode is StudyMode.part_time and settings.time_spread > 0
+    full_time_months = data.get("pathways")[pathway_id].duration_months
+    base_months = base.years_to_complete * 12
+    paths: dict[float, tuple[_Path, _Path | None]] = {}
+
+    def paths_for(years: float) -> tuple[_Path, _Path | None]:
+        if years not in paths:
+            plan = base if years == base.years_to_complete else plan_taking(
+                data, scenario, pathway_id, years)
+            paths[years] = _paths(plan, need_leaver)
+        return paths[years]
+
+    salary_rng, growth_rng, completion_rng, time_rng = _streams(settings.seed)
+    n_total = settings.runs
+    payback = np.empty(n_total)
+    npv = np.empty(n_total)
+    horizon = base.horizon
+    keep = 1.0 - base.tax_rate
+    done = 0
+    while done < n_total:
+        n = min(CHUNK, n_total - done)
+        eps = salary_rng.standard_normal(n)
+        growth = g0 + settings.wage_growth_sd * growth_rng.standard_normal(n)
+        completes = completion_rng.random(n) < p
+        if part_time:
+            u = time_rng.uniform(1.0 - settings.time_spread, 1.0 + settings.time_spread, n)
+            months = np.maximum(np.rint(base_months * u), full_time_months)
+        else:
+            months = np.full(n, base_months)
+        multipliers = np.exp(np.outer(sigmas, eps)) - 1.0  # (stages, n): m_s - 1
+        ratio = (1.0 + growth) / (1.0 + g0)
+        for m in np.unique(months):
+            years = base.years_to_complete if m == base_months else float(m) / 12
+            completer, leaver = paths_for(years)
+            for path, mask in ((completer, completes), (leaver, ~completes)):
+                idx = np.flatnonzero((months == m) & mask)
+                if path is None or idx.size == 0:
+                    continue
+                net = _run_flows(path, multipliers[:, idx], ratio[idx], keep, horizon)
+                payback[done + idx] = payback_rows(net)
+                npv[done + idx] = npv_rows(base.discount_rate, net)
+        done += n
+        if progress is not None:
+            progress(done)
+    return base, Outcomes(payback=payback, npv=npv)
+
+
+def _run_flows(path: _Path, m_minus_1: np.ndarray, ratio: np.ndarray, keep: float,
+               horizon: int) -> np.ndarray:
+    """Net flows (years × runs) of the runs on one path (see the module docstring)."""
+    out = np.empty((horizon, ratio.size))
+    r = np.ones(ratio.size)
+    col = np.empty(ratio.size)
+    for t in range(horizon):
+        if t:
+            r *= ratio
+        premium, career = path.premium[t], path.career[t]
+        if career != 0.0:
+            np.multiply(m_minus_1[path.stage[t]], career, out=col)
+            col += premium
+        else:
+            col.fill(premium)
+        col *= r
+        col -= premium
+        col *= keep
+        col += path.net[t]
+        out[t] = col
+    return out
+
+
+def summarise(plan: Plan, result: Outcomes, settings: Settings) -> Risk:
+    """Probabilities, quantiles and the mean of the per-run outcomes."""
+    pb, npv = result.payback, result.npv
+    n = len(npv)
+    qs_pb = [quantile(pb, q) for q in QUANTILES]
+    qs_npv = [quantile(npv, q) for q in QUANTILES]
+    shift = float(npv[0])  # work with deviations: exact when every run is the same
+    deviations = npv - shift
+    mean = shift + float(np.mean(deviations))
+    se = float(np.std(deviations, ddof=1)) / math.sqrt(n) if n > 1 else 0.0
+    return Risk(
+        pathway=plan.pathway,
+        institution=plan.institution,
+        study_mode=plan.study_mode,
+        runs=n,
+        seed=settings.seed,
+        within_years=settings.within,
+        p_payback_within=float(np.count_nonzero(pb <= settings.within)) / n,
+        p_never=float(np.count_nonzero(np.isnan(pb))) / n,
+        payback_p10=qs_pb[0],
+        payback_p50=qs_pb[1],
+        payback_p90=qs_pb[2],
+        npv_p10=qs_npv[0],  # type: ignore[arg-type]  (NPV is never NaN)
+        npv_p50=qs_npv[1],  # type: ignore[arg-type]
+        npv_p90=qs_npv[2],  # type: ignore[arg-type]
+        npv_mean=mean,
+        npv_se=se,
+        p_npv_positive=float(np.count_nonzero(npv > 0.0)) / n,
+        completion_probability=plan.completion_probability,
+        salary_spread=settings.salary_spread,
+        wage_growth_sd=settings.wage_growth_sd,
+        time_spread=settings.time_spread,
+    )
+
+
+def simulate(data: Datasets, scenario: Scenario, pathway_id: str, settings: Settings,
+             progress: Callable[[int], None] | None = None) -> Risk:
+    """Simulate one pathway and summarise it (the `himcalc simulate` row)."""
+    plan, result = outcomes(data, scenario, pathway_id, settings, progress)
+    return summarise(plan, result, settings)
