@@ -8,6 +8,7 @@ remembers the line of each key so that a validation error can say where it is.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterable
 from importlib import resources
@@ -56,7 +57,9 @@ class _DataLoader(_BaseLoader):  # type: ignore[misc, valid-type]
                 )
             if key in result:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key '{key}'", key_node.start_mark
+                    None, None,
+                    f"duplicate key '{key}' (first given on line {result.key_lines[key]})",
+                    key_node.start_mark,
                 )
             result[key] = self.construct_object(value_node, deep=deep)
             result.key_lines[key] = key_node.start_mark.line + 1
@@ -112,13 +115,20 @@ def read_text(path: Path | resources.abc.Traversable, file: str) -> str:
         raise
     except OSError as exc:
         raise _fail(f"cannot read: {exc.strerror or exc}", file) from None
-    if b"\x00" in raw:
-        raise _fail("binary file (contains NUL bytes), expected YAML text", file)
+    return decode_text(raw, file)
+
+
+def decode_text(raw: bytes, file: str) -> str:
+    """UTF-8 text of a data or scenario file; binary or other encodings are a `DatasetError`."""
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise _fail("binary file (contains NUL bytes), expected YAML text", file,
+                    raw.count(b"\n", 0, nul) + 1)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _fail(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
-                    file) from None
+        raise _fail(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                    "save the file as UTF-8", file, raw.count(b"\n", 0, exc.start) + 1) from None
 
 
 def parse_yaml(text: str, file: str) -> Any:
@@ -132,16 +142,32 @@ def parse_yaml(text: str, file: str) -> Any:
         return loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        what = exc.problem or exc.context or "invalid YAML"
-        if "\\t" in what or "tab" in what:
-            what += " (indent YAML with spaces, not tabs)"
-        raise _fail(f"YAML syntax error: {what}", file, mark.line + 1 if mark else None) from None
+        raise _fail(_yaml_message(exc, text), file, mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
         raise _fail(f"YAML error: {exc}", file) from None
     except RecursionError:
         raise _fail("nested too deep", file) from None
     finally:
         loader.dispose()
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError, text: str) -> str:
+    """A plain-words message for a YAML error (the caller adds file and line)."""
+    what = exc.problem or exc.context or "invalid YAML"
+    if isinstance(exc, yaml.constructor.ConstructorError):
+        if "could not determine a constructor" in what:
+            tag = what.rsplit(" ", 1)[-1].strip("'").replace("tag:yaml.org,2002:", "!!")
+            return (f"YAML tag '{tag}' is not allowed: himcalc reads plain YAML only "
+                    "(mappings, lists, strings, numbers)")
+        return what
+    if "maximum nesting depth" in what:  # libyaml's own limit, met before `_check_size`
+        return f"nested more than {MAX_DEPTH} levels deep"
+    if isinstance(exc, yaml.composer.ComposerError) and "another document" in what:
+        return "more than one YAML document ('---'): put every dataset in one document"
+    mark = exc.problem_mark or exc.context_mark
+    if mark is not None and "\t" in (text.splitlines()[mark.line:mark.line + 1] or [""])[0]:
+        what += " (this line has a tab: indent YAML with spaces, not tabs)"
+    return f"YAML syntax error: {what}"
 
 
 def _field_line(record: Any, loc: tuple[Any, ...]) -> int | None:
@@ -166,11 +192,7 @@ def _validation_problems(exc: ValidationError, raw: Any, base: Problem) -> list[
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p[:1].isupper()))
         loc = tuple(p for p in loc if p not in ("tiered_standard", "standard", "rap"))
         field = ".".join(str(p) for p in loc) or None
-        msg = err["msg"]
-        if err["type"] == "missing":
-            msg = "required field is missing"
-        elif err["type"] == "extra_forbidden":
-            msg = "unknown field (not part of this dataset's schema)"
+        msg = plain_message(err)
         problems.append(
             Problem(msg, file=base.file, dataset=base.dataset, record=base.record,
                     field=field, line=_field_line(raw, err["loc"]))
@@ -181,7 +203,16 @@ def _validation_problems(exc: ValidationError, raw: Any, base: Problem) -> list[
 def load_file(path: Path | resources.abc.Traversable, name: str, into: Datasets) -> list[Problem]:
     """Validate one data file and merge its records into `into` (later files override by id)."""
     try:
-        doc = parse_yaml(read_text(path, name), name)
+        text = read_text(path, name)
+    except DatasetError as exc:
+        return [exc.problem]  # type: ignore[attr-defined]
+    return load_text(text, name, into)
+
+
+def load_text(text: str, name: str, into: Datasets) -> list[Problem]:
+    """Validate the text of one data file called `name`; merge its records into `into`."""
+    try:
+        doc = parse_yaml(text, name)
     except DatasetError as exc:
         return [exc.problem]  # type: ignore[attr-defined]
     if doc is None:
@@ -205,11 +236,12 @@ def load_file(path: Path | resources.abc.Traversable, name: str, into: Datasets)
             problems.append(Problem(f"expected a list of records, found a {_kind(records)}",
                                     file=name, dataset=key, line=line))
             continue
-        problems += _load_records(key, records, name, into)
+        problems += _load_records(key, records, name, into, line)
     return problems
 
 
-def _load_records(dataset: str, records: list[Any], name: str, into: Datasets) -> list[Problem]:
+def _load_records(dataset: str, records: list[Any], name: str, into: Datasets,
+                  dataset_line: int | None = None) -> list[Problem]:
     from pydantic import TypeAdapter  # noqa: PLC0415  (cheap; kept local to the loader)
 
     model = RECORD_TYPES[dataset]
@@ -221,7 +253,8 @@ def _load_records(dataset: str, records: list[Any], name: str, into: Datasets) -
         label = str(rec_id) if rec_id is not None else f"#{i + 1}"
         base = Problem("", file=name, dataset=dataset, record=label)
         line = getattr(raw, "line", None)
-        if not isinstance(raw, dict):
+        if not isinstance(raw, dict):  # a scalar does not know its line; the dataset key does
+            line = dataset_line
             problems.append(Problem(f"expected a record (mapping), found a {_kind(raw)}",
                                     file=name, dataset=dataset, record=label, line=line))
             continue
@@ -238,6 +271,22 @@ def _load_records(dataset: str, records: list[Any], name: str, into: Datasets) -
         into.records.setdefault(dataset, {})[rec.id] = rec
         into.origin[(dataset, rec.id)] = (name, line)
     return problems
+
+
+def plain_message(err: Any) -> str:
+    """One pydantic error (an `ErrorDetails` dict) in the words of a data file's author."""
+    value = err.get("input")
+    if err["type"] == "missing":
+        return "required field is missing"
+    if err["type"] == "extra_forbidden":
+        return "unknown field (a typo? see 'himcalc data schema' for the allowed fields)"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"must be a finite number, not {value}"
+    msg = (err["msg"].replace("Value error, ", "").replace("Input should be", "must be")
+           .replace("String should", "must"))
+    if isinstance(value, str | int | float | bool) and len(repr(value)) <= 60:
+        msg += f" (got {value!r})"
+    return msg
 
 
 def _kind(value: Any) -> str:

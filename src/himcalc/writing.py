@@ -28,7 +28,21 @@ def write_atomic(path: Path, content: str | bytes) -> None:
             fh.write(content)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise InputError(f"{path}: cannot write: {exc.strerror or exc} "
+                             "(nothing was changed)") from None
         raise
+
+
+def _mode_for(path: Path) -> int:
+    """The existing file's permissions, or what a plain `open(path, "w")` would give."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -33,10 +33,13 @@ def load_data() -> Datasets:
 
 
 def _read_scenario_file(path: Path) -> dict[str, Any]:
+    """The scenario file's mapping (a `LineDict`, so errors can give the line of a field)."""
     from himcalc import loader
 
     if str(path) == "-":
-        name, text = "<stdin>", sys.stdin.read()
+        name = "<stdin>"
+        stream = getattr(sys.stdin, "buffer", None)  # test runners may give a text-only stdin
+        text = loader.decode_text(stream.read(), name) if stream else sys.stdin.read()
     else:
         name = str(path)
         text = loader.read_text(path, name)
@@ -44,34 +47,47 @@ def _read_scenario_file(path: Path) -> dict[str, Any]:
     if doc is None:
         return {}
     if not isinstance(doc, dict):
-        raise InputError(f"{name}: a scenario file must be a mapping of field: value")
-    return dict(doc)
+        raise InputError(f"{name}:1: a scenario file must be a mapping of field: value "
+                         "(e.g. 'age: 30')")
+    return doc
 
 
 def scenario_from(flags: dict[str, Any], **extra: Any) -> Scenario:
-    """The scenario file (if any) overridden by the flags that were given."""
+    """The scenario file (if any) overridden by the flags that were given.
+
+    A bad value given as a flag is a usage error (exit 2), like any other bad flag; a bad
+    value in the scenario file is an input error (exit 1) that names the file and line.
+    """
     from pydantic import ValidationError
 
     from himcalc.engine.scenario import Scenario
+    from himcalc.loader import plain_message
 
     flags = dict(flags)
     path = flags.pop("scenario_file", None)
     values: dict[str, Any] = _read_scenario_file(path) if path is not None else {}
+    key_lines: dict[Any, int] = getattr(values, "key_lines", {})
+    name = "<stdin>" if str(path) == "-" else str(path)
     given = {k: v for k, v in {**flags, **extra}.items() if v is not None}
-    values.update(given)
+    values = {**values, **given}
     try:
         return Scenario.model_validate(values)
     except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        field = ".".join(str(p) for p in err["loc"]) or "scenario"
-        where = f"--{field.replace('_', '-')}" if field in given else (
-            f"{path}: field '{field}'" if path is not None else f"'{field}'")
-        more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-        raise InputError(f"{where}: {_plain(err['msg'])}{more}") from None
-
-
-def _plain(msg: str) -> str:
-    return msg.replace("Input should be", "must be").replace("Value error, ", "")
+        errors = exc.errors(include_url=False)
+        err = errors[0]
+        field = ".".join(str(p) for p in err["loc"])
+        msg = plain_message(err)
+        if err["type"] == "extra_forbidden":
+            msg = ("unknown scenario field (a typo? the fields are the scenario options of "
+                   "'himcalc compare --help', with _ for -)")
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        top = str(err["loc"][0]) if err["loc"] else None
+        if top in given or (top is None and path is None):
+            option = f"--{top.replace('_', '-')}: " if top else ""
+            raise UsageError(f"{option}{msg}{more}") from None
+        line = f":{key_lines[top]}" if top in key_lines else ""
+        where = f" (field '{field}')" if field else ""
+        raise InputError(f"{name}{line}{where}: {msg}{more}") from None
 
 
 def resolve_pathways(data: Datasets, names: list[str] | None, scenario: Scenario) -> list[str]:
