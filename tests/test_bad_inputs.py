@@ -134,13 +134,6 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
 
 
-VALIDATE_CONTRACT = pytest.mark.xfail(
-    raises=ErrorLineContract, strict=True,
-    reason="cli/data.py `validate` prints bare problem lines and a 'N problem(s)' verdict "
-    "instead of one 'error: …' line with the problems indented under it",
-)
-
-
 def _data_params() -> list:
     params = []
     for case in corpus("data"):
@@ -148,8 +141,6 @@ def _data_params() -> list:
             marks = []
             if case.xfail:
                 marks.append(pytest.mark.xfail(strict=True, reason=case.xfail))
-            elif mode == "validate" and not case.path.is_dir():  # a dir fails before listing
-                marks.append(VALIDATE_CONTRACT)
             params.append(pytest.param(case, mode, marks=marks,
                                        id=f"{case.path.stem}-{mode}"))
     return params
@@ -196,7 +187,7 @@ def test_missing_data_file(mode: str, capsys: pytest.CaptureFixture[str]) -> Non
                    "no-such-file.yaml", fragments=("no such file",))
 
 
-@pytest.mark.parametrize("mode", [pytest.param("validate", marks=VALIDATE_CONTRACT), "compare"])
+@pytest.mark.parametrize("mode", ["validate", "compare"])
 def test_unreadable_data_file(mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                               capsys: pytest.CaptureFixture[str]) -> None:
     """A file that cannot be read (PermissionError, simulated so it works as root) is exit 1."""
@@ -229,7 +220,7 @@ def test_chmod_000_data_file(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         target.chmod(0o644)
 
 
-@pytest.mark.parametrize("mode", [pytest.param("validate", marks=VALIDATE_CONTRACT), "compare"])
+@pytest.mark.parametrize("mode", ["validate", "compare"])
 def test_too_large_data_file(mode: str, big_file: Path,
                              capsys: pytest.CaptureFixture[str]) -> None:
     """A data file over the 2 MB limit is refused before it is parsed."""

@@ -173,8 +173,6 @@ def test_loader_turns_any_bytes_into_problems(raw: bytes) -> None:
     assert all(str(p).startswith("fuzz.yaml") for p in problems)
 
 
-@pytest.mark.xfail(strict=True, reason="cli/options.py parse_rate refuses exponent notation "
-                   "('1e-05' is how Python prints 0.00001), found by test_cli_json_always_parses")
 def test_rate_in_exponent_notation(capsys: pytest.CaptureFixture[str]) -> None:
     """A rate written the way Python prints small floats (`1e-05`) is accepted as 0.00001."""
     assert main_entry(["compare", "-f", "json", "--discount-rate=1e-05"]) == 0

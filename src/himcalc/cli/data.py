@@ -100,10 +100,12 @@ def validate(
     rows = [{"file": p.file, "line": p.line, "dataset": p.dataset, "record": p.record,
              "field": p.field, "message": p.message} for p in user_problems]
     if fmt is Format.table:
-        for p in user_problems:
-            typer.echo(f"{p}", err=True)
-        verdict = f"{path}: {len(user_problems)} problem(s)" if user_problems else f"{path}: ok"
-        typer.echo(verdict, err=bool(user_problems))
+        if user_problems:
+            count = len(user_problems)
+            first, rest = user_problems[0], user_problems[1:]
+            more = f" (and {count - 1} more problem{'s' if count > 2 else ''})" if rest else ""
+            raise DatasetError(f"{first}{more}", details=[str(p) for p in rest])
+        typer.echo(f"{path}: ok")
     else:
         columns = [Column(k, k, text, "left") for k in
                    ("file", "line", "dataset", "record", "field", "message")]

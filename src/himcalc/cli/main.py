@@ -79,7 +79,7 @@ def main_entry(argv: list[str] | None = None) -> int:
     except HimcalcError as exc:
         if STATE.debug:
             raise
-        _error(exc.message, exc.details[:20])
+        _error(exc.message, exc.details)
         return exc.exit_code
     except TyperException as exc:
         code = getattr(exc, "exit_code", ExitCode.USAGE)

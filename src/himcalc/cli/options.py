@@ -23,7 +23,7 @@ FormatOption = Annotated[
                  case_sensitive=False),
 ]
 
-_RATE = re.compile(r"^\s*([+-]?(?:\d+\.?\d*|\.\d+))\s*(%?)\s*$")
+_RATE = re.compile(r"^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(%?)\s*$")
 
 
 def parse_rate(text: str) -> float:
@@ -31,8 +31,8 @@ def parse_rate(text: str) -> float:
 
     A bare number of 1 or more is refused, since `6.39` almost always means 6.39 %:
 
-    >>> parse_rate("6.39%"), parse_rate("0.0639"), parse_rate("-0.5%")
-    (0.0639, 0.0639, -0.005)
+    >>> parse_rate("6.39%"), parse_rate("0.0639"), parse_rate("-0.5%"), parse_rate("1e-05")
+    (0.0639, 0.0639, -0.005, 1e-05)
     >>> try:
     ...     parse_rate("6.39")
     ... except typer.BadParameter as exc:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl
 
 
 def _finite(value: float) -> float:
@@ -19,13 +19,27 @@ def _finite(value: float) -> float:
     return value
 
 
+def _not_bool(value: object) -> object:
+    # YAML reads `yes`/`true` as booleans, and pydantic would take them as 1.0.
+    if isinstance(value, bool):
+        raise ValueError(f"must be a number, not a boolean ({str(value).lower()})")
+    return value
+
+
 MAX_MONEY = 10_000_000.0
 """No HIM tuition, fee, salary or loan comes near ten million dollars; a larger value is a typo."""
 
-Money = Annotated[float, Field(ge=0, le=MAX_MONEY), AfterValidator(_finite)]
+Money = Annotated[
+    float, BeforeValidator(_not_bool), Field(ge=0, le=MAX_MONEY), AfterValidator(_finite)
+]
 """A non-negative, finite dollar amount (nominal dollars of the record's `source.year`)."""
 
-Rate = Annotated[float, Field(ge=0, le=1), AfterValidator(_finite)]
+Wage = Annotated[
+    float, BeforeValidator(_not_bool), Field(gt=0, le=MAX_MONEY), AfterValidator(_finite)
+]
+"""A positive, finite annual wage (wages are interpolated on a log scale, so 0 is refused)."""
+
+Rate = Annotated[float, BeforeValidator(_not_bool), Field(ge=0, le=1), AfterValidator(_finite)]
 """A fraction between 0 and 1, e.g. 0.0639 for 6.39 %."""
 
 Year = Annotated[int, Field(ge=1990, le=2100)]

@@ -9,7 +9,7 @@ from himcalc.models.costs import BooksSupplies, Tuition
 from himcalc.models.education import Exam, Pathway
 from himcalc.models.labor import CareerTrack, Earnings, Occupation, Role
 from himcalc.models.loans import LoanLimit, LoanRate, RepaymentPlan
-from himcalc.models.parameters import Parameter
+from himcalc.models.parameters import PARAMETER_RANGES, Parameter
 
 if TYPE_CHECKING:
     from himcalc.models.common import Record
@@ -96,4 +96,8 @@ class Datasets:
                       stage.occupation)
         for rid, r in self.get("roles").items():
             check("roles", rid, "occupation", "occupations", r.occupation)
+        missing = sorted(set(PARAMETER_RANGES) - set(self.get("parameters")))
+        if missing and self.get("parameters"):
+            problems.append(Problem(f"missing parameters: {', '.join(missing)}",
+                                    dataset="parameters"))
         return problems

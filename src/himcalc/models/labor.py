@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from himcalc.models.common import Frozen, Money, Record, Year
+from himcalc.models.common import Frozen, Money, Record, Wage, Year
 from himcalc.models.enums import Education
 
 PERCENTILES = (10, 25, 50, 75, 90)
@@ -15,11 +15,11 @@ PERCENTILES = (10, 25, 50, 75, 90)
 class Wages(Frozen):
     """Annual wage percentiles; missing ones are interpolated by the engine."""
 
-    p10: Money | None = None
-    p25: Money | None = None
-    p50: Money
-    p75: Money | None = None
-    p90: Money | None = None
+    p10: Wage | None = None
+    p25: Wage | None = None
+    p50: Wage
+    p75: Wage | None = None
+    p90: Wage | None = None
 
     @model_validator(mode="after")
     def _non_decreasing(self) -> Wages:
@@ -89,7 +89,7 @@ class Earnings(Record):
     """Median earnings of full-time workers aged 25+ by education (BLS "Education pays")."""
 
     education: Education
-    weekly_median: Money
+    weekly_median: Wage
     figure_year: Year
     unemployment_rate: float | None = Field(default=None, ge=0, le=1)
 
