@@ -17,6 +17,7 @@ Command-line cases are the table `CLI_CASES` below.
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import time
@@ -314,20 +315,17 @@ def test_bad_command_line(argv: list[str], code: int, names: str, fragments: tup
     assert_refused(run(argv, capsys), code, names, fragments=fragments)
 
 
-# --- batch (placeholder) -------------------------------------------------------------------
+# --- batch ---------------------------------------------------------------------------------
 
 BATCH_CASES = [
-    # TODO(lead): placeholders (name, file name, content, line the error must give). `batch`
-    # landed while this was written: wire them as ["batch", "-i", FILE, "--input-format",
-    # "jsonl"|"csv"] and drop the skip. Seen then: every case exits 1, but the error says
-    # "line N" without the file, non-UTF-8 gives no line, and messages keep pydantic's
-    # wording ("Input should be", "Extra inputs are not permitted"); streaming means stdout
-    # may hold earlier rows, so assert "no partial row" rather than "stdout empty".
+    # (name, file name, content, line the error must give). Rows of good lines before a bad
+    # one are streamed out, so "no partial row" is asserted rather than "stdout empty".
     ("jsonl_not_json", "scenarios.jsonl", '{"age": 30}\n{age: 31}\n', 2),
     ("jsonl_not_an_object", "scenarios.jsonl", '{"age": 30}\n[30, 31]\n', 2),
     ("jsonl_unknown_field", "scenarios.jsonl", '{"age": 30}\n{"salary": 40000}\n', 2),
     ("jsonl_wrong_type", "scenarios.jsonl", '{"age": "thirty"}\n', 1),
     ("jsonl_nan", "scenarios.jsonl", '{"current_salary": NaN}\n', 1),
+    ("jsonl_unknown_pathway", "scenarios.jsonl", '{"pathways": ["assoc"]}\n', 1),
     ("csv_wrong_type", "scenarios.csv", "age,horizon\nthirty,20\n", 2),
     ("csv_ragged_row", "scenarios.csv", "age,horizon\n30,20\n31\n", 3),
     ("csv_unknown_column", "scenarios.csv", "age,salary\n30,40000\n", 1),
@@ -335,8 +333,36 @@ BATCH_CASES = [
 ]
 
 
-@pytest.mark.skip(reason="placeholder: the batch command does not exist yet (the lead adds it)")
 @pytest.mark.parametrize(("name", "content", "line"),
                          [pytest.param(*c[1:], id=c[0]) for c in BATCH_CASES])
-def test_bad_batch_line(name: str, content: str, line: int) -> None:
+def test_bad_batch_line(name: str, content: str, line: int,
+                        capsys: pytest.CaptureFixture[str]) -> None:
     """A malformed batch line exits 1 naming the file and line, and no row is half-written."""
+    Path(name).write_text(content)
+    fmt = "csv" if name.endswith(".csv") else "jsonl"
+    result = run(["batch", "-i", name, "--input-format", fmt], capsys)
+    assert "Traceback" not in result.err, result.err
+    assert result.code == 1, result.err
+    assert f"{name}:{line}" in result.err, result.err
+    check_error_line(result.err)
+    assert result.out == "" or result.out.endswith("\n")  # whole rows only
+    for row in result.out.splitlines():
+        json.loads(row)
+
+
+def test_batch_keep_going_reports_every_bad_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """--keep-going skips bad lines (each reported with its line), evaluates the rest, exits 1."""
+    Path("s.jsonl").write_text('{"id": 1}\n{"age": 300}\nnot json\n{"id": 4}\n')
+    result = run(["batch", "-i", "s.jsonl", "--keep-going"], capsys)
+    assert result.code == 1
+    assert "s.jsonl:2" in result.err and "s.jsonl:3" in result.err
+    ids = {json.loads(r)["id"] for r in result.out.splitlines()}
+    assert ids == {1, 4}
+
+
+def test_batch_non_utf8_input(capsys: pytest.CaptureFixture[str]) -> None:
+    """Bytes that are not UTF-8 are refused with the input's name, not a traceback."""
+    Path("s.jsonl").write_bytes(b'{"age": 30}\n\xff\xfe\n')
+    result = run(["batch", "-i", "s.jsonl"], capsys)
+    assert result.code == 1 and "s.jsonl" in result.err and "UTF-8" in result.err
+    check_error_line(result.err)

@@ -37,7 +37,11 @@ def register(app: typer.Typer) -> None:
     app.command()(batch)
 
 
-def _records(stream: TextIO, fmt: InputFormat) -> Iterator[tuple[int, Any]]:
+EXTRA_FIELDS = ("id", "pathways", "institution")
+"""Fields a batch record may carry besides the scenario's own."""
+
+
+def _records(stream: TextIO, fmt: InputFormat, name: str) -> Iterator[tuple[int, Any]]:
     """(line number, parsed record or the exception) for every non-blank input line."""
     if fmt is InputFormat.jsonl:
         for number, line in enumerate(stream, start=1):
@@ -46,17 +50,30 @@ def _records(stream: TextIO, fmt: InputFormat) -> Iterator[tuple[int, Any]]:
             try:
                 yield number, json.loads(line)
             except json.JSONDecodeError as exc:
-                yield number, InputError(f"line {number}: invalid JSON: {exc.msg} "
+                yield number, InputError(f"{name}:{number}: invalid JSON: {exc.msg} "
                                          f"(column {exc.colno})")
         return
     reader = csv.DictReader(stream)
+    _check_header(reader.fieldnames or [], name)
     for row in reader:
         number = reader.line_num
         if None in row or any(v is None for v in row.values()):
-            yield number, InputError(
-                f"line {number}: expected {len(reader.fieldnames or [])} fields as in the header")
+            yield number, InputError(f"{name}:{number}: expected "
+                                     f"{len(reader.fieldnames or [])} fields as in the header")
             continue
         yield number, {k: v for k, v in row.items() if v not in ("", None)}
+
+
+def _check_header(fields: list[str], name: str) -> None:
+    """Refuse unknown CSV columns at the header (line 1), before any row is evaluated."""
+    from himcalc.engine.scenario import Scenario
+
+    known = set(Scenario.model_fields) | set(EXTRA_FIELDS)
+    unknown = [f for f in fields if f not in known]
+    if unknown:
+        raise InputError(f"{name}:1: unknown column '{unknown[0]}' (the columns are scenario "
+                         "fields, as in 'himcalc compare --help' with _ for -, plus "
+                         f"{', '.join(EXTRA_FIELDS)})")
 
 
 def _split(value: Any) -> list[str] | None:
@@ -69,18 +86,20 @@ def _split(value: Any) -> list[str] | None:
     raise InputError("field 'pathways': must be a list of pathway ids or a string of them")
 
 
-def evaluate_record(data: Any, record: Any, number: int) -> list[dict]:
-    """Result rows of one input record; errors name the line and field."""
+def evaluate_record(data: Any, record: Any, number: int, name: str = "<stdin>") -> list[dict]:
+    """Result rows of one input record; errors name the input, line and field."""
     from pydantic import ValidationError
 
     from himcalc.cli.common import resolve_pathways
     from himcalc.cli.reports import evaluate_rows
     from himcalc.engine.scenario import Scenario
+    from himcalc.loader import plain_message
 
     if isinstance(record, Exception):
         raise record
     if not isinstance(record, dict):
-        raise InputError(f"line {number}: expected an object of scenario fields")
+        raise InputError(f"{name}:{number}: expected an object of scenario fields, "
+                         f"found {type(record).__name__}")
     fields = dict(record)
     rec_id = fields.pop("id", None)
     try:
@@ -91,9 +110,12 @@ def evaluate_record(data: Any, record: Any, number: int) -> list[dict]:
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         field = ".".join(str(p) for p in err["loc"]) or "record"
-        raise InputError(f"line {number}: field '{field}': {err['msg']}") from None
+        msg = plain_message(err)
+        if err["type"] == "extra_forbidden":
+            msg = "unknown scenario field (see 'himcalc compare --help'; use _ for -)"
+        raise InputError(f"{name}:{number} (field '{field}'): {msg}") from None
     except HimcalcError as exc:
-        raise InputError(f"line {number}: {exc.message}") from None
+        raise InputError(f"{name}:{number}: {exc.message}") from None
     return [{"id": rec_id, **row} for row in rows]
 
 
@@ -116,6 +138,7 @@ def batch(
     from himcalc.render.machine import json_line, to_delimited
 
     data = load_data()
+    name = "<stdin>" if input_ is None or str(input_) == "-" else str(input_)
     if input_ is None or str(input_) == "-":
         stream = sys.stdin
     else:
@@ -128,9 +151,9 @@ def batch(
     if output_format is OutputFormat.csv:
         out.write(to_delimited([], keys))
     try:
-        for number, record in _records(stream, input_format):
+        for number, record in _records(stream, input_format, name):
             try:
-                rows = evaluate_record(data, record, number)
+                rows = evaluate_record(data, record, number, name)
             except InputError as exc:
                 if not keep_going:
                     raise
@@ -142,7 +165,7 @@ def batch(
             else:
                 out.write("".join(json_line({k: r[k] for k in keys}) for r in rows))
     except UnicodeDecodeError as exc:
-        raise InputError(f"input is not UTF-8 text (byte 0x{exc.object[exc.start]:02x})") from None
+        raise InputError(f"{name}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x})") from None
     finally:
         out.flush()
         if stream is not sys.stdin:

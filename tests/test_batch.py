@@ -1,0 +1,89 @@
+"""`himcalc batch`: streams JSON Lines and CSV, and agrees with `compare` row for row."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from himcalc.cli.main import app
+
+runner = CliRunner()
+
+SCENARIOS = [
+    {"id": "ana", "age": 31, "current_salary": 36000, "pathways": ["associate-hit"]},
+    {"id": "ben", "education": "bachelor", "percentile": 25, "discount_rate": 0.05},
+    {"id": "cy", "study_mode": "part_time", "borrow": 4000, "pathways": "coding-certificate"},
+    {"id": 7, "education": "associate", "completion_risk": True, "institution": "online"},
+]
+
+
+def compare_rows(scenario: dict) -> list[dict]:
+    """What `compare -f json` prints for the same scenario given as flags."""
+    args = ["compare", "-f", "json"]
+    pathways = scenario.get("pathways", [])
+    args += [pathways] if isinstance(pathways, str) else list(pathways)
+    for key, value in scenario.items():
+        if key in ("id", "pathways"):
+            continue
+        flag = "--" + key.replace("_", "-")
+        args += [flag] if value is True else [flag, str(value)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_batch_equals_compare():
+    """Each batch row is the compare row for the same scenario, plus the echoed id."""
+    lines = "".join(json.dumps(s) + "\n" for s in SCENARIOS)
+    result = runner.invoke(app, ["batch"], input=lines)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    for scenario in SCENARIOS:
+        got = sorted((r for r in rows if r["id"] == scenario["id"]), key=lambda r: r["pathway"])
+        expected = sorted(compare_rows(scenario), key=lambda r: r["pathway"])
+        assert [r["pathway"] for r in got] == [r["pathway"] for r in expected]
+        for g, e in zip(got, expected, strict=True):
+            assert {k: v for k, v in g.items() if k != "id"} == e
+
+
+def test_batch_csv_in_and_out():
+    """CSV input with a header gives CSV output with `id` first and raw numbers."""
+    text = "id,age,pathways\nx,30,associate-hit bachelor-him\ny,45,coding-certificate\n"
+    result = runner.invoke(app, ["batch", "--input-format", "csv", "-f", "csv"], input=text)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["id"], r["pathway"]) for r in rows] == [
+        ("x", "associate-hit"), ("x", "bachelor-him"), ("y", "coding-certificate")]
+    assert result.stdout.splitlines()[0].startswith("id,pathway,institution")
+    float(rows[0]["npv"])
+
+
+def test_batch_empty_input():
+    """Empty input gives empty output (a header only in CSV) and exit 0."""
+    result = runner.invoke(app, ["batch"], input="")
+    assert result.exit_code == 0 and result.stdout == ""
+    result = runner.invoke(app, ["batch", "-f", "csv"], input="\n\n")
+    assert result.exit_code == 0 and result.stdout.count("\n") == 1
+
+
+def test_batch_stops_at_first_bad_line_without_keep_going():
+    """Without --keep-going the run stops at the bad line: rows before it are kept, none after."""
+    text = '{"id": 1}\n{"age": -3}\n{"id": 3}\n'
+    result = runner.invoke(app, ["batch"], input=text)
+    assert result.exit_code != 0
+    ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
+    assert ids == [1, 1, 1]  # the three pathways open to a high-school graduate
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_batch_one_row_per_scenario_and_pathway(n):
+    """n scenarios naming two pathways give 2n rows, in input order."""
+    text = "".join(json.dumps({"id": i, "pathways": ["mha", "ms-hiim"],
+                               "education": "bachelor"}) + "\n" for i in range(n))
+    result = runner.invoke(app, ["batch"], input=text)
+    ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
+    assert ids == [i for i in range(n) for _ in range(2)]
