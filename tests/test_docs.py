@@ -49,3 +49,13 @@ def test_readme_gives_the_two_setup_commands():
     assert "pip install . && himcalc compare" in text
     assert "pip install '.[test]' && python -m pytest" in text
     assert "python -m pytest" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_version_fast_path(capsys, monkeypatch):
+    """`himcalc --version` answers before the CLI is imported, with the package version."""
+    from himcalc import __version__
+    from himcalc.cli import run
+
+    monkeypatch.setattr(sys, "argv", ["himcalc", "--version"])
+    run()
+    assert capsys.readouterr().out == f"himcalc {__version__}\n"

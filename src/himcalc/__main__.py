@@ -1,5 +1,5 @@
 """`python -m himcalc` runs the command-line interface."""
 
-from himcalc.cli.main import run
+from himcalc.cli import run
 
 run()

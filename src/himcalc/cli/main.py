@@ -117,8 +117,3 @@ def _quiet_stdout() -> None:
         os.dup2(devnull, sys.__stdout__.fileno())  # type: ignore[union-attr]
     except (OSError, AttributeError, ValueError):  # no real stdout (e.g. under a test runner)
         pass
-
-
-def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main_entry())
