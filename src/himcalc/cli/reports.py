@@ -32,7 +32,7 @@ COMPARE_COLUMNS = [
     Column("total_cost", "Total cost", money),
     Column("debt_at_completion", "Debt", money),
     Column("starting_salary", "Start salary", money),
-    Column("annual_premium", "Premium/yr", money),
+    Column("annual_premium", "Premium per yr", money),
     Column("payback_years", "Payback", years),
     Column("payback_after_completion", "After grad", years),
     Column("discounted_payback_years", "Disc. payback", years),
@@ -282,7 +282,7 @@ def show(
                               Column("value", "Value", text)],
                      notes=[assumptions_line(data, scenario, [pid])])
     breakeven = (f"Break-even in year {min(marked)} (payback {payback:.1f} years from the "
-                 "start of study), marked *." if marked else "No break-even within the horizon.")
+                 "start of study): the marked row." if marked else "No break-even within the horizon.")
     report = Report(
         rows=rows, columns=SHOW_COLUMNS, title=f"{name} ({pid}, {plan.institution})",
         notes=[breakeven], marked=marked, sections=[summary],
