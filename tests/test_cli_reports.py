@@ -101,8 +101,8 @@ def test_compare_plain_table_golden():
     assert "\x1b[" not in out
     lines = out.splitlines()
     assert lines[0].split() == ["Pathway", "Institution", "Years", "Total", "cost", "Debt",
-                                "Start", "salary", "Premium", "per", "yr", "Payback", "After", "grad",
-                                "Disc.", "payback", "NPV", "IRR"]
+                                "Start", "salary", "Premium", "per", "yr", "Payback", "After",
+                                "grad", "Disc.", "payback", "NPV", "IRR"]
     # Hand check of the row: 2 years at $4,150 tuition + $1,520 books (College Board),
     # foregone 2 x $40,000, + $299 RHIT fee -> total cost 2 x 5,670 + 299 + 80,000 = $91,639.
     assert "$91,639" in lines[1]

@@ -281,8 +281,10 @@ def show(
                      columns=[Column("metric", "Metric", text, "left"),
                               Column("value", "Value", text)],
                      notes=[assumptions_line(data, scenario, [pid])])
-    breakeven = (f"Break-even in year {min(marked)} (payback {payback:.1f} years from the "
-                 "start of study): the marked row." if marked else "No break-even within the horizon.")
+    breakeven = "No break-even within the horizon."
+    if marked:
+        breakeven = (f"Break-even in year {min(marked)} (payback {payback:.1f} years from the "
+                     "start of study): the marked row.")
     report = Report(
         rows=rows, columns=SHOW_COLUMNS, title=f"{name} ({pid}, {plan.institution})",
         notes=[breakeven], marked=marked, sections=[summary],
