@@ -59,3 +59,25 @@ def test_version_fast_path(capsys, monkeypatch):
     monkeypatch.setattr(sys, "argv", ["himcalc", "--version"])
     run()
     assert capsys.readouterr().out == f"himcalc {__version__}\n"
+
+
+def _params():
+    command = typer.main.get_command(app)
+
+    def walk(cmd, path):
+        if hasattr(cmd, "commands"):
+            for name, sub in cmd.commands.items():
+                yield from walk(sub, [*path, name])
+        else:
+            for param in cmd.params:
+                if param.name != "help":
+                    yield " ".join(path), param
+
+    return list(walk(command, ["himcalc"]))
+
+
+@pytest.mark.parametrize("where,param", _params(), ids=lambda v: getattr(v, "name", v))
+def test_every_option_has_help_with_example(where, param):
+    """Every option and argument explains itself with an example (README and --help promise it)."""
+    text = getattr(param, "help", None) or ""
+    assert "Example" in text, f"{where} {param.name}: {text!r}"

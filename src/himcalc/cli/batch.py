@@ -124,11 +124,13 @@ def batch(
         "--input", "-i", help="Read scenarios from this file instead of stdin. "
         "Example: --input cohort.jsonl", allow_dash=True)] = None,
     input_format: Annotated[InputFormat, typer.Option(
-        help="jsonl (one JSON object per line) or csv (with a header row).")] = InputFormat.jsonl,
+        help="jsonl (one JSON object per line) or csv (with a header row). "
+        "Example: --input-format csv")] = InputFormat.jsonl,
     output_format: Annotated[OutputFormat, typer.Option(
-        "--output-format", "-f", help="jsonl or csv.")] = OutputFormat.jsonl,
+        "--output-format", "-f", help="jsonl or csv. Example: -f csv")] = OutputFormat.jsonl,
     keep_going: Annotated[bool, typer.Option(
-        help="Skip bad lines (reported on stderr) and exit 1 at the end.")] = False,
+        help="Skip bad lines (reported on stderr) and exit 1 at the end. "
+        "Example: --keep-going")] = False,
 ) -> None:
     """Evaluate many scenarios: one result row per scenario × pathway, streamed to stdout.
 

@@ -117,7 +117,8 @@ def validate(
 @app.command()
 def schema(
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to this file (atomically) instead of stdout.")] = None,
+        "--output", "-o", help="Write to this file (atomically) instead of stdout. "
+        "Example: -o schema.json")] = None,
 ) -> None:
     """JSON Schema of a data file (every dataset), for editors.
 

@@ -19,7 +19,7 @@ from himcalc.render.report import Format
 
 FormatOption = Annotated[
     Format,
-    typer.Option("--format", "-f", help="Output format: table, json, csv, tsv or markdown.",
+    typer.Option("--format", "-f", help="Output format: table, json, csv, tsv or markdown. Example: -f json",
                  case_sensitive=False),
 ]
 
@@ -72,33 +72,33 @@ SCENARIO_OPTIONS: dict[str, tuple[Any, Any]] = {
     "age": (Annotated[int | None, typer.Option(
         help="Age when study starts (default 25). Example: --age 32", rich_help_panel=P)], None),
     "education": (Annotated[Education | None, typer.Option(
-        help="Highest education you hold now (default high_school).", rich_help_panel=P)], None),
+        help="Highest education you hold now (default high_school). Example: --education associate", rich_help_panel=P)], None),
     "current_salary": (Annotated[float | None, typer.Option(
         help="Your yearly salary without the credential (default: BLS median for your "
         "education). Example: --current-salary 38000", rich_help_panel=P)], None),
     "study_mode": (Annotated[StudyMode | None, typer.Option(
-        help="full_time, part_time or accelerated (default full_time).",
+        help="full_time, part_time or accelerated (default full_time). Example: --study-mode part_time",
         rich_help_panel=P)], None),
     "salary_kept_share": (Annotated[float | None, typer.Option(
         "--salary-kept", help="Share of your salary kept while studying, 0-1 (default 0 "
-        "full-time, 0.75 part-time).", rich_help_panel=P)], None),
+        "full-time, 0.75 part-time). Example: --salary-kept 0.5", rich_help_panel=P)], None),
     "tuition": (Annotated[float | None, typer.Option(
         help="Your school's tuition and fees per full-time year, overriding the data. "
         "Example: --tuition 9800", rich_help_panel=P)], None),
     "tuition_basis": (Annotated[TuitionBasis | None, typer.Option(
         help="national_average (default, College Board 2025-26) or him_median (HIM "
-        "programme medians, about 2020).", rich_help_panel=P)], None),
+        "programme medians, about 2020). Example: --tuition-basis him_median", rich_help_panel=P)], None),
     "grants": (Annotated[float | None, typer.Option(
-        help="Grants and scholarships per year of study (default 0).", rich_help_panel=P)],
+        help="Grants and scholarships per year of study (default 0). Example: --grants 3000", rich_help_panel=P)],
         None),
     "employer_assistance": (Annotated[float | None, typer.Option(
         help="Employer tuition assistance per year, capped at the IRC §127 limit ($5,250) "
-        "unless --no-assistance-cap.", rich_help_panel=P)], None),
+        "unless --no-assistance-cap. Example: --employer-assistance 5250", rich_help_panel=P)], None),
     "cap_employer_assistance": (Annotated[bool | None, typer.Option(
-        "--assistance-cap/--no-assistance-cap", help="Cap employer assistance at §127.",
+        "--assistance-cap/--no-assistance-cap", help="Cap employer assistance at §127 (default on). Example: --no-assistance-cap",
         rich_help_panel=P, show_default=False)], None),
     "tax_credits": (Annotated[bool | None, typer.Option(
-        "--tax-credits/--no-tax-credits", help="Claim the AOTC or LLC (default on).",
+        "--tax-credits/--no-tax-credits", help="Claim the AOTC or LLC (default on). Example: --no-tax-credits",
         rich_help_panel=P, show_default=False)], None),
     "tax_rate": (Annotated[float | None, _rate_option(
         "Effective tax rate on the earnings gain (default 0: pre-tax). Example: --tax-rate 18%")],
@@ -106,24 +106,28 @@ SCENARIO_OPTIONS: dict[str, tuple[Any, Any]] = {
     "wage_growth": (Annotated[float | None, _rate_option(
         "Real wage growth per year (default 0%). Example: --wage-growth 1%")], None),
     "tuition_growth": (Annotated[float | None, _rate_option(
-        "Real tuition growth per year (default 0%).")], None),
+        "Real tuition growth per year (default 0%). Example: --tuition-growth 1%")], None),
     "discount_rate": (Annotated[float | None, _rate_option(
         "Real discount rate (default 3%, as FREOPP). Example: --discount-rate 4.5%")], None),
     "retire_age": (Annotated[int | None, typer.Option(
-        help="Age at retirement; the horizon ends the year before (default 65).",
+        help="Age at retirement; the horizon ends the year before (default 65). "
+        "Example: --retire-age 67",
         rich_help_panel=P)], None),
     "horizon": (Annotated[int | None, typer.Option(
         help="Years from the start of study to evaluate, instead of --retire-age. "
         "Example: --horizon 20", rich_help_panel=P)], None),
     "percentile": (Annotated[float | None, typer.Option(
-        help="Where in the occupation's wage distribution you land, 10-90 (default 50).",
+        help="Where in the occupation's wage distribution you land, 10-90 (default 50). "
+        "Example: --percentile 25",
         rich_help_panel=P)], None),
     "completion_probability": (Annotated[float | None, typer.Option(
-        help="Probability of finishing, 0-1 (default 1: no risk adjustment).",
+        help="Probability of finishing, 0-1 (default 1: no risk adjustment). "
+        "Example: --completion-probability 0.6",
         rich_help_panel=P)], None),
     "completion_risk": (Annotated[bool | None, typer.Option(
         "--completion-risk/--no-completion-risk",
-        help="Use the sector's six-year completion rate (NSC) as the probability.",
+        help="Use the sector's six-year completion rate (NSC) as the probability. "
+        "Example: --completion-risk",
         rich_help_panel=P, show_default=False)], None),
     "borrow": (Annotated[float | None, typer.Option(
         help="Amount borrowed per year of study (default 0). Example: --borrow 6000",
@@ -132,12 +136,13 @@ SCENARIO_OPTIONS: dict[str, tuple[Any, Any]] = {
         "Federal loan rate instead of the 2026-27 rate in the data. Example: --loan-rate 6.39%")],
         None),
     "private_loan_rate": (Annotated[float | None, _rate_option(
-        "Rate of private loans above the federal limits (default 10%, an assumption).")], None),
+        "Rate of private loans above the federal limits (default 10%, an assumption). "
+        "Example: --private-loan-rate 12%")], None),
     "loan_plan": (Annotated[LoanPlan | None, typer.Option(
         help="Federal repayment plan: tiered (default for loans from July 2026), standard-10 "
-        "or rap.", rich_help_panel=P)], None),
+        "or rap. Example: --loan-plan rap", rich_help_panel=P)], None),
     "dependents": (Annotated[int | None, typer.Option(
-        help="Dependents, for RAP's payment (default 0).", rich_help_panel=P)], None),
+        help="Dependents, for RAP's payment (default 0). Example: --dependents 2", rich_help_panel=P)], None),
 }
 """Every scenario flag: name → (annotation, default). None means "not given"."""
 

@@ -124,9 +124,10 @@ def register(app: typer.Typer) -> None:
 def compare(
     pathways: PathwaysArg = None,
     institution: Annotated[list[Institution] | None, typer.Option(
-        help="Kind of school; repeat to compare several [default public_in_state]. "
+        help="Kind of school; repeat to compare several (default public_in_state). "
         "Example: --institution public_in_state --institution online")] = None,
-    sort: Annotated[SortKey, typer.Option(help="Sort rows by payback, npv, irr or cost.")] = (
+    sort: Annotated[SortKey, typer.Option(
+        help="Sort rows by payback, npv, irr or cost. Example: --sort npv")] = (
         SortKey.payback),
     fmt: FormatOption = Format.table,
     chart: ChartOption = False,
@@ -252,7 +253,7 @@ def assumptions(plan: Any, scenario: Any) -> dict:
 def show(
     pathway: Annotated[str, typer.Argument(help="Pathway id. Example: himcalc show mha")],
     institution: Annotated[Institution | None, typer.Option(
-        help="Kind of school [default public_in_state].")] = None,
+        help="Kind of school (default public_in_state). Example: --institution online")] = None,
     fmt: FormatOption = Format.table,
     chart: ChartOption = False,
     chart_file: ChartFileOption = None,

@@ -61,23 +61,24 @@ def simulate(
         min=1, max=100_000_000, help="Simulated people per pathway. Example: --runs 100000")
     ] = 10_000,
     seed: Annotated[int | None, typer.Option(
-        min=0, help="Random seed: the same seed gives identical output [default: a fresh "
-        "seed, reported in the output].")] = None,
+        min=0, help="Random seed: the same seed gives identical output (default: a fresh "
+        "seed, reported in the output). Example: --seed 42")] = None,
     within: Annotated[float, typer.Option(
         help="Report the probability of paying back within this many years from the start "
-        "of study.")] = 10.0,
+        "of study. Example: --within 8")] = 10.0,
     salary_spread: Annotated[float, typer.Option(
         help="Scale of the salary draw: 1 = the occupation's own spread (lognormal fitted to "
-        "its percentiles), 0 = everyone at --percentile.")] = 1.0,
+        "its percentiles), 0 = everyone at --percentile. Example: --salary-spread 0")] = 1.0,
     wage_growth_sd: Annotated[float, typer.Option(
         parser=parse_rate, metavar="RATE",
         help="Standard deviation of real wage growth around --wage-growth (an assumption). "
         "Example: --wage-growth-sd 0.5%")] = 0.005,
     time_spread: Annotated[float, typer.Option(
         help="Part-time study only: the part-time factor varies uniformly by ± this share "
-        "(an assumption).")] = 0.25,
+        "(an assumption). Example: --time-spread 0.1")] = 0.25,
     institution: Annotated[list[Institution] | None, typer.Option(
-        help="Kind of school; repeat to simulate several [default public_in_state].")] = None,
+        help="Kind of school; repeat to simulate several (default public_in_state). "
+        "Example: --institution online")] = None,
     fmt: FormatOption = Format.table,
     flags: dict | None = None,
 ) -> None:
@@ -179,7 +180,7 @@ def sensitivity(
         "percentile, discount_rate, wage_growth, time, loan_rate, completion. "
         "Example: --grid tuition,percentile")] = None,
     institution: Annotated[Institution | None, typer.Option(
-        help="Kind of school [default public_in_state].")] = None,
+        help="Kind of school (default public_in_state). Example: --institution online")] = None,
     fmt: FormatOption = Format.table,
     flags: dict | None = None,
 ) -> None:
