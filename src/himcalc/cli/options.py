@@ -19,8 +19,8 @@ from himcalc.render.report import Format
 
 FormatOption = Annotated[
     Format,
-    typer.Option("--format", "-f", help="Output format: table, json, csv, tsv or markdown. Example: -f json",
-                 case_sensitive=False),
+    typer.Option("--format", "-f", case_sensitive=False,
+                 help="Output format: table, json, csv, tsv or markdown. Example: -f json"),
 ]
 
 _RATE = re.compile(r"^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(%?)\s*$")
@@ -72,12 +72,14 @@ SCENARIO_OPTIONS: dict[str, tuple[Any, Any]] = {
     "age": (Annotated[int | None, typer.Option(
         help="Age when study starts (default 25). Example: --age 32", rich_help_panel=P)], None),
     "education": (Annotated[Education | None, typer.Option(
-        help="Highest education you hold now (default high_school). Example: --education associate", rich_help_panel=P)], None),
+        help="Highest education you hold now (default high_school). "
+        "Example: --education associate", rich_help_panel=P)], None),
     "current_salary": (Annotated[float | None, typer.Option(
         help="Your yearly salary without the credential (default: BLS median for your "
         "education). Example: --current-salary 38000", rich_help_panel=P)], None),
     "study_mode": (Annotated[StudyMode | None, typer.Option(
-        help="full_time, part_time or accelerated (default full_time). Example: --study-mode part_time",
+        help="full_time, part_time or accelerated (default full_time). "
+        "Example: --study-mode part_time",
         rich_help_panel=P)], None),
     "salary_kept_share": (Annotated[float | None, typer.Option(
         "--salary-kept", help="Share of your salary kept while studying, 0-1 (default 0 "
@@ -87,18 +89,22 @@ SCENARIO_OPTIONS: dict[str, tuple[Any, Any]] = {
         "Example: --tuition 9800", rich_help_panel=P)], None),
     "tuition_basis": (Annotated[TuitionBasis | None, typer.Option(
         help="national_average (default, College Board 2025-26) or him_median (HIM "
-        "programme medians, about 2020). Example: --tuition-basis him_median", rich_help_panel=P)], None),
+        "programme medians, about 2020). Example: --tuition-basis him_median",
+        rich_help_panel=P)], None),
     "grants": (Annotated[float | None, typer.Option(
-        help="Grants and scholarships per year of study (default 0). Example: --grants 3000", rich_help_panel=P)],
-        None),
+        help="Grants and scholarships per year of study (default 0). Example: --grants 3000",
+        rich_help_panel=P)], None),
     "employer_assistance": (Annotated[float | None, typer.Option(
         help="Employer tuition assistance per year, capped at the IRC §127 limit ($5,250) "
-        "unless --no-assistance-cap. Example: --employer-assistance 5250", rich_help_panel=P)], None),
+        "unless --no-assistance-cap. Example: --employer-assistance 5250",
+        rich_help_panel=P)], None),
     "cap_employer_assistance": (Annotated[bool | None, typer.Option(
-        "--assistance-cap/--no-assistance-cap", help="Cap employer assistance at §127 (default on). Example: --no-assistance-cap",
+        "--assistance-cap/--no-assistance-cap",
+        help="Cap employer assistance at §127 (default on). Example: --no-assistance-cap",
         rich_help_panel=P, show_default=False)], None),
     "tax_credits": (Annotated[bool | None, typer.Option(
-        "--tax-credits/--no-tax-credits", help="Claim the AOTC or LLC (default on). Example: --no-tax-credits",
+        "--tax-credits/--no-tax-credits",
+        help="Claim the AOTC or LLC (default on). Example: --no-tax-credits",
         rich_help_panel=P, show_default=False)], None),
     "tax_rate": (Annotated[float | None, _rate_option(
         "Effective tax rate on the earnings gain (default 0: pre-tax). Example: --tax-rate 18%")],
@@ -142,7 +148,8 @@ SCENARIO_OPTIONS: dict[str, tuple[Any, Any]] = {
         help="Federal repayment plan: tiered (default for loans from July 2026), standard-10 "
         "or rap. Example: --loan-plan rap", rich_help_panel=P)], None),
     "dependents": (Annotated[int | None, typer.Option(
-        help="Dependents, for RAP's payment (default 0). Example: --dependents 2", rich_help_panel=P)], None),
+        help="Dependents, for RAP's payment (default 0). Example: --dependents 2",
+        rich_help_panel=P)], None),
 }
 """Every scenario flag: name → (annotation, default). None means "not given"."""
 
