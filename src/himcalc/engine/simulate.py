@@ -2,12 +2,13 @@
 
 Each run is one person, with four independent draws (docs/risk.md states and sources them):
 
-* **salary position** ε ~ N(0, 1): every stage s of the career track pays
-  ``w_s × exp(spread × σ_s × ε)``, where ``w_s`` is the engine's wage at the scenario's
-  percentile and ``σ_s = lognormal_sigma(p10, p90)`` of the stage's occupation. At the default
-  p50 and spread 1 that is the lognormal fitted to the occupation (μ = ln median, σ from the
-  outermost percentiles). The same ε applies to every stage: a person's relative position
-  persists through the career;
+* **salary position** ε ~ N(0, 1): the person sits at normal score z = z_p + spread × ε, where
+  z_p is the scenario's percentile; every stage s of the career track pays the occupation's
+  wage at z, read off the same curve the engine uses for `--percentile`
+  (`salary.wage_at_percentile`: log-wage linear in z between the source's percentiles, the end
+  segments extended). That curve is a two-piece lognormal through every published percentile,
+  so at spread 1 the draw reproduces the source's p10, p50 and p90 exactly. The same ε applies
+  to every stage: a person's relative position persists through the career;
 * **real wage growth** g ~ N(scenario growth, `wage_growth_sd`), applied to both earnings
   columns (with and without the credential) as the factor ``((1 + g) / (1 + g₀))^t``;
 * **completion** ~ Bernoulli(the plan's completion probability); a non-completer follows the
@@ -41,14 +42,14 @@ the `simulate` command).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
 from himcalc.engine.cashflows import Flows, project, wage_after
 from himcalc.engine.plan import Plan, make_plan
-from himcalc.engine.salary import lognormal_sigma
+from himcalc.engine.salary import z_score
 from himcalc.engine.scenario import Scenario
 from himcalc.engine.sensitivity import plan_taking
 from himcalc.errors import InputError
@@ -261,11 +262,40 @@ def quantile(values: np.ndarray, q: float) -> float | None:
 # ---------------------------------------------------------------------------- the simulation
 
 
-def stage_sigmas(data: Datasets, pathway_id: str) -> list[float]:
-    """σ of the fitted lognormal of each career-track stage's occupation, in stage order."""
+def log_wage_at_z(points: Sequence[tuple[int, float]], z: np.ndarray) -> np.ndarray:
+    """ln(wage) at normal scores `z`: `salary.wage_at_percentile`'s curve, on arrays.
+
+    Linear in z between the given (percentile, wage) points, the first and last segments
+    extended; a single point (the median only) gives that wage everywhere.
+
+    >>> pts = [(10, 100.0), (50, 200.0), (90, 400.0)]
+    >>> np.exp(log_wage_at_z(pts, np.array([z_score(10), 0.0, z_score(90)]))).round(6).tolist()
+    [100.0, 200.0, 400.0]
+    """
+    logs = np.log([w for _, w in points])
+    if len(points) == 1:
+        return np.full(z.shape, logs[0])
+    zs = np.array([z_score(p) for p, _ in points])
+    i = np.clip(np.searchsorted(zs, z, side="left"), 1, len(points) - 1)
+    z0, z1, l0, l1 = zs[i - 1], zs[i], logs[i - 1], logs[i]
+    return l0 + (l1 - l0) * (z - z0) / (z1 - z0)
+
+
+def stage_multipliers(data: Datasets, pathway_id: str, percentile: float, spread: float,
+                      eps: np.ndarray) -> np.ndarray:
+    """m_s − 1 for every stage (rows) and run (columns): wage at z_p + spread × ε over wage at z_p.
+
+    Exactly 0 when `spread` is 0, so the runs then reproduce the engine bit for bit.
+    """
     track = data.get("career_tracks")[data.get("pathways")[pathway_id].career_track]
     occupations = data.get("occupations")
-    return [lognormal_sigma(occupations[s.occupation].annual_wages.known()) for s in track.stages]
+    z_p = z_score(percentile)
+    rows = []
+    for stage in track.stages:
+        points = occupations[stage.occupation].annual_wages.known()
+        base = log_wage_at_z(points, np.array([z_p]))[0]
+        rows.append(np.expm1(log_wage_at_z(points, z_p + spread * eps) - base))
+    return np.array(rows)
 
 
 def _streams(seed: int) -> list[np.random.Generator]:
@@ -286,7 +316,6 @@ def outcomes(data: Datasets, scenario: Scenario, pathway_id: str, settings: Sett
     """
     settings.check()
     base = make_plan(data, scenario, pathway_id)
-    sigmas = np.array(stage_sigmas(data, pathway_id)) * settings.salary_spread
     g0 = base.wage_growth
     p = base.completion_probability
     need_leaver = p < 1.0
@@ -319,7 +348,8 @@ def outcomes(data: Datasets, scenario: Scenario, pathway_id: str, settings: Sett
             months = np.maximum(np.rint(base_months * u), full_time_months)
         else:
             months = np.full(n, base_months)
-        multipliers = np.exp(np.outer(sigmas, eps)) - 1.0  # (stages, n): m_s - 1
+        multipliers = stage_multipliers(data, pathway_id, scenario.percentile,
+                                        settings.salary_spread, eps)  # (stages, n): m_s - 1
         ratio = (1.0 + growth) / (1.0 + g0)
         for m in np.unique(months):
             years = base.years_to_complete if m == base_months else float(m) / 12
