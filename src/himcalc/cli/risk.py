@@ -106,8 +106,8 @@ def simulate(
         f"{runs:,} simulated people per pathway, seed {settings.seed} (--seed {settings.seed} "
         f"repeats this run). P(payback ≤ N): payback within {within:g} years from the start "
         "of study; 'never' = not within the horizon.",
-        f"Draws: salary position lognormal (σ from the occupation's p10-p90) × "
-        f"{salary_spread:g}; real wage growth ± {percent(wage_growth_sd)} (sd); completion "
+        f"Draws: salary position on the occupation's published percentiles (two-piece "
+        f"lognormal) × {salary_spread:g}; real wage growth ± {percent(wage_growth_sd)} (sd); completion "
         f"Bernoulli; part-time time to complete ± {time_spread:.0%}. Method: docs/risk.md.",
     ]
     data_rows = [{k: r[k] for k in SIMULATE_KEYS} for r in rows]
