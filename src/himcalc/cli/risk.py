@@ -108,7 +108,8 @@ def simulate(
         "of study; 'never' = not within the horizon.",
         f"Draws: salary position on the occupation's published percentiles (two-piece "
         f"lognormal) × {salary_spread:g}; real wage growth ± {percent(wage_growth_sd)} (sd); "
-        f"completion Bernoulli; part-time time to complete ± {time_spread:.0%}. Method: docs/risk.md.",
+        f"completion Bernoulli; part-time time to complete ± {time_spread:.0%}. "
+        "Method: docs/risk.md.",
     ]
     data_rows = [{k: r[k] for k in SIMULATE_KEYS} for r in rows]
     emit(Report(rows=rows, columns=SIMULATE_COLUMNS, keys=SIMULATE_KEYS, notes=notes,
