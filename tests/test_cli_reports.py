@@ -214,3 +214,17 @@ def test_chart_refused_with_machine_formats(capsys):
     assert main_entry(["compare", "-f", "json", "--chart"]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err.startswith("error: --chart")
+
+
+def test_private_loans_are_reported():
+    """Borrowing above the federal limits shows up as private debt, in JSON and in a table note.
+
+    An independent undergraduate (25) may borrow at most $9,500 + $10,500 + $12,500 + $12,500
+    = $45,000 over four years, so $15,000 a year leaves $15,000 of private principal (plus its
+    in-school interest) on a bachelor's.
+    """
+    rows = json.loads(invoke("compare", "bachelor-him", "--borrow", "15000", "-f", "json").stdout)
+    assert rows[0]["private_debt"] > 15_000
+    assert rows[0]["debt_at_completion"] > 60_000
+    table = invoke("compare", "bachelor-him", "--borrow", "15000").stdout
+    assert "of private loans above the federal limits" in table

@@ -42,7 +42,8 @@ COMPARE_COLUMNS = [
 
 METRIC_KEYS = [
     "pathway", "institution", "study_mode", "years_to_complete", "direct_cost",
-    "opportunity_cost", "total_cost", "aid", "debt_at_completion", "monthly_payment",
+    "opportunity_cost", "total_cost", "aid", "debt_at_completion", "private_debt",
+    "monthly_payment",
     "starting_salary", "annual_premium", "payback_years", "payback_after_completion",
     "discounted_payback_years", "npv", "irr", "irr_status", "roi", "lifetime_earnings_gain",
     "npv_10", "npv_15", "npv_20", "npv_30", "npv_40", "price_to_earnings_premium",
@@ -156,6 +157,9 @@ def compare(
             curves[f"{pid} ({metrics.institution})" if several else pid] = cumulative(flows.net)
     rows.sort(key=_SORTS[sort])
     notes = [assumptions_line(data, scenario, [rows[0]["pathway"]])] if rows else []
+    notes += [f"Debt of {r['pathway']} ({r['institution']}) includes {money(r['private_debt'])} "
+              "of private loans above the federal limits (--private-loan-rate)."
+              for r in rows if r["private_debt"] > 0]
     emit(Report(rows=rows, columns=COMPARE_COLUMNS, keys=METRIC_KEYS, notes=notes), fmt)
     if chart or chart_file:
         paybacks = {name: r["payback_years"] for name, r in zip(curves, rows_in_order(rows,
@@ -194,6 +198,7 @@ METRIC_LABELS = [
     ("total_cost", "Total cost", money),
     ("aid", "Grants, assistance and tax credits", money),
     ("debt_at_completion", "Debt when repayment starts", money),
+    ("private_debt", "  of which private (above the federal limits)", money),
     ("monthly_payment", "Monthly loan payment", money),
     ("starting_salary", "Starting salary", money),
     ("annual_premium", "Annual earnings premium", money),

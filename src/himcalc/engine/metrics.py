@@ -39,6 +39,7 @@ class Metrics:
     total_cost: float
     aid: float
     debt_at_completion: float
+    private_debt: float
     monthly_payment: float
     starting_salary: float
     annual_premium: float
@@ -104,6 +105,7 @@ def measure(plan: Plan, flows: Flows, completer: Flows) -> Metrics:
         total_cost=direct + foregone,
         aid=aid,
         debt_at_completion=completer.loan.debt_at_repayment,
+        private_debt=completer.loan.private_debt,
         monthly_payment=completer.loan.monthly_payment,
         starting_salary=starting,
         annual_premium=premium,

@@ -43,15 +43,3 @@ def wage_at_percentile(points: Sequence[tuple[int, float]], percentile: float) -
         i += 1
     z0, z1, l0, l1 = zs[i - 1], zs[i], logs[i - 1], logs[i]
     return math.exp(l0 + (l1 - l0) * (z - z0) / (z1 - z0))
-
-
-def lognormal_sigma(points: Sequence[tuple[int, float]]) -> float:
-    """The σ of a lognormal through the outermost given percentiles (0 with only the median).
-
-    >>> round(lognormal_sigma([(10, 100.0), (50, 200.0), (90, 400.0)]), 4)
-    0.5409
-    """
-    (p_lo, w_lo), (p_hi, w_hi) = points[0], points[-1]
-    if p_lo == p_hi:
-        return 0.0
-    return (math.log(w_hi) - math.log(w_lo)) / (z_score(p_hi) - z_score(p_lo))
