@@ -250,3 +250,12 @@ def test_premium_at_or_below_zero_gives_no_payback(simple):
     metrics, _ = evaluate(plan)
     assert metrics.payback_years is None
     assert metrics.discounted_payback_years is None
+
+
+def test_exam_fee_falls_in_the_year_study_ends(simple):
+    """The exam is taken when study ends: a horizon that stops earlier never includes its fee."""
+    plan = replace(simple, exam_fee=299.0)
+    _, flows = evaluate(plan)
+    assert flows.direct_cost[:3] == [10_000.0, 10_299.0, 0.0]
+    _, short = evaluate(replace(plan, horizon=1))
+    assert short.direct_cost == [10_000.0]

@@ -102,8 +102,9 @@ def _path(plan: Plan, years: float, completes: bool) -> Flows:
         assistance = min(plan.assistance_per_year * s_t, c - grants)
         aid[t] = grants + assistance + _credit(plan, t, c - grants - assistance, with_[t])
         cost[t] = c
-    if completes and study:
-        cost[study - 1] += plan.exam_fee
+    last_study_year = math.ceil(years - 1e-12) - 1
+    if completes and 0 <= last_study_year < horizon:
+        cost[last_study_year] += plan.exam_fee
     taxes = [tax_rate * (w - c_) for w, c_ in zip(with_, cf, strict=True)] if tax_rate else zeros
     disbursed, payments = loan.disbursed, loan.payments
     net = [
