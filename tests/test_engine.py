@@ -31,7 +31,7 @@ def simple(data):
     return replace(
         base, horizon=6, years_to_complete=2.0, direct_cost_per_year=10_000.0, exam_fee=0.0,
         counterfactual=0.0, kept_share=0.0, stages=((0.0, 5_000.0),), wage_growth=0.0,
-        tuition_growth=0.0, discount_rate=0.03, tax_rate=0.0, credit=None,
+        tuition_growth=0.0, discount_rate=0.03, tax_rate=0.0, tax_credits=False,
         completion_probability=1.0,
     )
 
@@ -148,7 +148,7 @@ def test_negative_premium_is_kept(simple):
 
 def test_aotc_rules(simple):
     """AOTC = 100% of the first $2,000 + 25% of the next $2,000, phased out $80k-$90k MAGI."""
-    plan = replace(simple, credit="aotc", credit_years=4, direct_cost_per_year=4_000.0)
+    plan = replace(simple, tax_credits=True, aotc_years=4, direct_cost_per_year=4_000.0)
     _, flows = evaluate(plan)
     assert flows.aid[0] == pytest.approx(2_500.0)  # 2,000 + 0.25 x 2,000
     rich = replace(plan, kept_share=1.0, counterfactual=85_000.0)
@@ -158,7 +158,7 @@ def test_aotc_rules(simple):
 
 def test_llc_rules(simple):
     """The LLC is 20% of up to $10,000 of expenses: $12,000 of tuition gives $2,000."""
-    plan = replace(simple, credit="llc", credit_years=2, direct_cost_per_year=12_000.0)
+    plan = replace(simple, tax_credits=True, aotc_years=0, direct_cost_per_year=12_000.0)
     _, flows = evaluate(plan)
     assert flows.aid[0] == pytest.approx(2_000.0)
 
@@ -259,3 +259,24 @@ def test_exam_fee_falls_in_the_year_study_ends(simple):
     assert flows.direct_cost[:3] == [10_000.0, 10_299.0, 0.0]
     _, short = evaluate(replace(plan, horizon=1))
     assert short.direct_cost == [10_000.0]
+
+
+def test_aotc_then_llc(simple):
+    """After the AOTC's years run out, later study years get the LLC (20% of up to $10,000).
+
+    One AOTC year left, $4,000 a year: year 0 gets 2,000 + 0.25 x 2,000 = $2,500 (AOTC), year 1
+    gets 0.20 x 4,000 = $800 (LLC).
+    """
+    plan = replace(simple, tax_credits=True, aotc_years=1, direct_cost_per_year=4_000.0)
+    _, flows = evaluate(plan)
+    assert flows.aid[:2] == pytest.approx([2_500.0, 800.0])
+
+
+def test_bachelor_holder_gets_no_aotc(data):
+    """A bachelor's holder has used the AOTC's four years: a certificate earns the LLC only."""
+    plan = make_plan(data, Scenario(education=Education.bachelor), "coding-certificate")
+    assert plan.aotc_years == 0
+    _, flows = evaluate(plan)
+    # LLC: 20% of the $5,670 of tuition, fees and books of the year (the exam fee is not
+    # a qualified expense) = $1,134.
+    assert flows.aid[0] == pytest.approx(0.2 * (4_150 + 1_520))

@@ -59,10 +59,16 @@ def wage_after(plan: Plan, years_after_completion: float) -> float:
 
 
 def _credit(plan: Plan, t: int, qualified: float, magi: float) -> float:
-    """AOTC (undergraduate, first four years) or LLC on qualified expenses, phased out by MAGI."""
-    if plan.credit is None or qualified <= 0 or t >= plan.credit_years:
+    """The education tax credit of study year t, phased out by MAGI.
+
+    The AOTC while the person still has AOTC years (undergraduate pathways only: the first
+    four years of college, fewer after some college or an associate, none after a bachelor's),
+    the Lifetime Learning Credit otherwise (graduate study, or undergraduate years beyond the
+    AOTC's four). A student cannot claim both for the same year.
+    """
+    if not plan.tax_credits or qualified <= 0:
         return 0.0
-    if plan.credit == "aotc":
+    if t < plan.aotc_years:
         amount = min(qualified, 2000.0) + 0.25 * min(max(qualified - 2000.0, 0.0), 2000.0)
         amount = min(amount, plan.aotc_max)
     else:

@@ -6,7 +6,6 @@ and no dataset lookup, and every default is applied in one place.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from himcalc.engine.financing import START, LoanRules
@@ -44,8 +43,8 @@ class Plan:
     tax_rate: float
     grants_per_year: float
     assistance_per_year: float
-    credit: str | None
-    credit_years: int
+    tax_credits: bool
+    aotc_years: int
     aotc_max: float
     llc_rate: float
     llc_limit: float
@@ -133,10 +132,9 @@ def make_plan(data: Datasets, scenario: Scenario, pathway_id: str) -> Plan:
         assistance = min(assistance, param("section_127_limit"))
 
     undergraduate = pathway.credential_level is not CredentialLevel.master
-    credit = None
-    if scenario.tax_credits:
-        credit = "aotc" if undergraduate else "llc"
-    prior_years = {Education.some_college: 1, Education.associate: 2}.get(scenario.education, 0)
+    # Years of college the AOTC's four-year allowance has (typically) already covered.
+    prior_years = {Education.some_college: 1, Education.associate: 2,
+                   Education.bachelor: 4, Education.master: 4}.get(scenario.education, 0)
     aotc_left = max(0, int(param("aotc_years")) - prior_years) if undergraduate else 0
 
     def pick(value: float | None, key: str) -> float:
@@ -163,8 +161,8 @@ def make_plan(data: Datasets, scenario: Scenario, pathway_id: str) -> Plan:
         tax_rate=pick(scenario.tax_rate, "tax_rate"),
         grants_per_year=scenario.grants,
         assistance_per_year=assistance,
-        credit=credit,
-        credit_years=aotc_left if credit == "aotc" else math.ceil(years),
+        tax_credits=scenario.tax_credits,
+        aotc_years=aotc_left,
         aotc_max=param("aotc_max"),
         llc_rate=param("llc_rate"),
         llc_limit=param("llc_expense_limit"),
