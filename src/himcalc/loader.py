@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from himcalc.errors import DatasetError
 from himcalc.models.dataset import RECORD_TYPES, Datasets, Problem
@@ -242,8 +242,6 @@ def load_text(text: str, name: str, into: Datasets) -> list[Problem]:
 
 def _load_records(dataset: str, records: list[Any], name: str, into: Datasets,
                   dataset_line: int | None = None) -> list[Problem]:
-    from pydantic import TypeAdapter  # noqa: PLC0415  (cheap; kept local to the loader)
-
     model = RECORD_TYPES[dataset]
     adapter = TypeAdapter(model) if not isinstance(model, type) else None
     seen: set[str] = set()

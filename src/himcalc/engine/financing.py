@@ -20,8 +20,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from himcalc.engine import loans as L
+
+if TYPE_CHECKING:  # plan.py imports this module
+    from himcalc.engine.plan import Plan
 
 START = date(2026, 8, 24)
 """First day of study assumed for every scenario (a late-August start of the 2026-27 year)."""
@@ -63,7 +67,7 @@ def _months_between(a: date, b: date) -> int:
     return (b.year - a.year) * 12 + (b.month - a.month)
 
 
-def finance(plan, years: float, agi: float) -> LoanOutcome:  # noqa: ANN001  (a Plan)
+def finance(plan: Plan, years: float, agi: float) -> LoanOutcome:
     """Loan flows for studying `years` under `plan`; `agi` is the first repayment year's income."""
     horizon = plan.horizon
     if plan.borrow_per_year <= 0 or years <= 0 or plan.loan_rules is None:
@@ -114,7 +118,7 @@ def finance(plan, years: float, agi: float) -> LoanOutcome:  # noqa: ANN001  (a 
     )
 
 
-def _federal_schedule(plan, rules: LoanRules, balance: float, rate: float,  # noqa: ANN001
+def _federal_schedule(plan: Plan, rules: LoanRules, balance: float, rate: float,
                       agi: float) -> L.Schedule:
     plans = rules.repayment_plans
     if plan.loan_plan == "standard-10":

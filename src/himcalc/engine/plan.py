@@ -13,6 +13,7 @@ from himcalc.engine.salary import wage_at_percentile
 from himcalc.engine.scenario import Scenario
 from himcalc.errors import DatasetError, InputError
 from himcalc.models.dataset import Datasets
+from himcalc.models.education import Pathway
 from himcalc.models.enums import CredentialLevel, Education, StudyMode, TuitionBasis, TuitionTier
 
 
@@ -60,7 +61,7 @@ class Plan:
     loan_rules: LoanRules | None
 
 
-def study_years(pathway, mode: StudyMode) -> float:  # noqa: ANN001  (a Pathway record)
+def study_years(pathway: Pathway, mode: StudyMode) -> float:
     """Years a pathway takes in a study mode: full-time, accelerated, or part-time stretched."""
     if mode is StudyMode.accelerated:
         if pathway.accelerated_duration_months is None:
