@@ -11,7 +11,8 @@ module only resolves options and defaults, and shapes the result into rows:
 * the schedule is shown by repayment year (months 1-12 are year 1) or, with `--monthly`, by
   month.
 
-JSON is one object (`LOAN_KEYS`, then `schedule`); CSV/TSV are the schedule rows only.
+JSON is one object (the summary keys built in `loan`, then `schedule`); CSV/TSV are the
+schedule rows only.
 """
 
 from __future__ import annotations
@@ -43,16 +44,6 @@ unloaded until a command runs."""
 
 LEVEL = "level"
 """The `plan` reported for `--years N`: a plain level-payment loan."""
-
-LOAN_KEYS = [
-    "plan", "principal", "annual_rate", "in_school_months", "grace_months",
-    "capitalized_interest", "balance_at_repayment", "term_months", "monthly_payment",
-    "n_payments", "total_paid", "total_interest",
-]
-RAP_KEYS = ["income", "dependents", "income_growth", "interest_waived", "principal_matched",
-            "forgiven"]
-"""Keys of the JSON object, in order (RAP keys only for `--plan rap`), before `schedule`."""
-
 
 def cents(value: Any) -> str:
     """Dollars and cents for people: `$12,345.67`, `-$0.50`, `—` for null.

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from himcalc.models.enums import Education, StudyMode, TuitionBasis
+from himcalc.models.enums import Education, Institution, StudyMode, TuitionBasis
 from himcalc.render.report import Format
 
 FormatOption = Annotated[
@@ -22,6 +22,18 @@ FormatOption = Annotated[
     typer.Option("--format", "-f", case_sensitive=False,
                  help="Output format: table, json, csv, tsv or markdown. Example: -f json"),
 ]
+
+PathwaysArg = Annotated[
+    list[str] | None,
+    typer.Argument(help="Pathway ids (default: every pathway open to your education). "
+                   "Example: associate-hit bachelor-him", show_default=False),
+]
+InstitutionsOption = Annotated[list[Institution] | None, typer.Option(
+    "--institution", help="Kind of school; repeat to compare several (default public_in_state). "
+    "Example: --institution public_in_state --institution online")]
+InstitutionOption = Annotated[Institution | None, typer.Option(
+    "--institution", help="Kind of school (default public_in_state). "
+    "Example: --institution online")]
 
 _RATE = re.compile(r"^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(%?)\s*$")
 

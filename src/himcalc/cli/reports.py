@@ -11,9 +11,14 @@ from typing import Annotated, Any
 import typer
 
 from himcalc.cli.common import load_data, resolve_pathways, scenario_from
-from himcalc.cli.options import FormatOption, with_scenario
+from himcalc.cli.options import (
+    FormatOption,
+    InstitutionOption,
+    InstitutionsOption,
+    PathwaysArg,
+    with_scenario,
+)
 from himcalc.errors import UsageError
-from himcalc.models.enums import Institution
 from himcalc.render.columns import Column, money, number, percent, ratio, text, years
 from himcalc.render.report import Format, Report, emit
 
@@ -58,13 +63,6 @@ _SORTS = {
     SortKey.cost: lambda r: r["total_cost"],
 }
 
-PathwaysArg = Annotated[
-    list[str] | None,
-    typer.Argument(help="Pathway ids (default: every pathway open to your education). "
-                   "Example: himcalc compare associate-hit bachelor-him", show_default=False),
-]
-
-
 def evaluate_rows(data: Any, scenario: Any, pathways: list[str]) -> list[dict]:
     """One metrics row per pathway (shared by `compare` and `batch`)."""
     from himcalc.engine.metrics import evaluate
@@ -73,11 +71,8 @@ def evaluate_rows(data: Any, scenario: Any, pathways: list[str]) -> list[dict]:
     return [evaluate(make_plan(data, scenario, pid))[0].as_dict() for pid in pathways]
 
 
-def assumptions_line(data: Any, scenario: Any, pathways: list[str]) -> str:
-    """One line with the key assumptions behind a table."""
-    from himcalc.engine.plan import make_plan
-
-    plan = make_plan(data, scenario, pathways[0])
+def assumptions_line(plan: Any, scenario: Any) -> str:
+    """One line with the key assumptions behind a table (the plan's resolved defaults)."""
     end = plan.age + plan.horizon - 1
     tax = "pre-tax" if plan.tax_rate == 0 else f"tax {percent(plan.tax_rate)}"
     return (
@@ -124,9 +119,7 @@ def register(app: typer.Typer) -> None:
 @with_scenario
 def compare(
     pathways: PathwaysArg = None,
-    institution: Annotated[list[Institution] | None, typer.Option(
-        help="Kind of school; repeat to compare several (default public_in_state). "
-        "Example: --institution public_in_state --institution online")] = None,
+    institution: InstitutionsOption = None,
     sort: Annotated[SortKey, typer.Option(
         help="Sort rows by payback, npv, irr or cost. Example: --sort npv")] = (
         SortKey.payback),
@@ -147,33 +140,26 @@ def compare(
     data = load_data()
     rows: list[dict] = []
     curves: dict[str, list[float]] = {}
-    scenario = None
+    paybacks: dict[str, float | None] = {}
+    notes: list[str] = []
     several = len(institution or []) > 1
     for inst in institution or [None]:
         scenario = scenario_from(flags or {}, institution=inst)
         for pid in resolve_pathways(data, pathways, scenario):
-            metrics, flows = evaluate(make_plan(data, scenario, pid))
+            plan = make_plan(data, scenario, pid)
+            metrics, flows = evaluate(plan)
             rows.append(metrics.as_dict())
-            curves[f"{pid} ({metrics.institution})" if several else pid] = cumulative(flows.net)
+            name = f"{pid} ({metrics.institution})" if several else pid
+            curves[name] = cumulative(flows.net)
+            paybacks[name] = metrics.payback_years
+            notes[:1] = [assumptions_line(plan, scenario)]
     rows.sort(key=_SORTS[sort])
-    notes = [assumptions_line(data, scenario, [rows[0]["pathway"]])] if rows else []
     notes += [f"Debt of {r['pathway']} ({r['institution']}) includes {money(r['private_debt'])} "
               "of private loans above the federal limits (--private-loan-rate)."
               for r in rows if r["private_debt"] > 0]
     emit(Report(rows=rows, columns=COMPARE_COLUMNS, keys=METRIC_KEYS, notes=notes), fmt)
     if chart or chart_file:
-        paybacks = {name: r["payback_years"] for name, r in zip(curves, rows_in_order(rows,
-                    curves, several), strict=True)}
         draw_charts(curves, paybacks, chart, chart_file, fmt, "Break-even by pathway")
-
-
-def rows_in_order(rows: list[dict], curves: dict, several: bool) -> list[dict]:
-    """The metrics row of each curve, in the curves' order (rows may have been sorted)."""
-    def name(r: dict) -> str:
-        return f"{r['pathway']} ({r['institution']})" if several else r["pathway"]
-
-    by_name = {name(r): r for r in rows}
-    return [by_name[k] for k in curves]
 
 
 SHOW_COLUMNS = [
@@ -257,8 +243,7 @@ def assumptions(plan: Any, scenario: Any) -> dict:
 @with_scenario
 def show(
     pathway: Annotated[str, typer.Argument(help="Pathway id. Example: himcalc show mha")],
-    institution: Annotated[Institution | None, typer.Option(
-        help="Kind of school (default public_in_state). Example: --institution online")] = None,
+    institution: InstitutionOption = None,
     fmt: FormatOption = Format.table,
     chart: ChartOption = False,
     chart_file: ChartFileOption = None,
@@ -286,7 +271,7 @@ def show(
     summary = Report(rows=metric_rows, title="Metrics",
                      columns=[Column("metric", "Metric", text, "left"),
                               Column("value", "Value", text)],
-                     notes=[assumptions_line(data, scenario, [pid])])
+                     notes=[assumptions_line(plan, scenario)])
     breakeven = "No break-even within the horizon."
     if marked:
         breakeven = (f"Break-even in year {min(marked)} (payback {payback:.1f} years from the "

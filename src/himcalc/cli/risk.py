@@ -12,9 +12,15 @@ from typing import Annotated, Any
 import typer
 
 from himcalc.cli.common import load_data, resolve_pathways, scenario_from
-from himcalc.cli.options import FormatOption, parse_rate, with_scenario
+from himcalc.cli.options import (
+    FormatOption,
+    InstitutionOption,
+    InstitutionsOption,
+    PathwaysArg,
+    parse_rate,
+    with_scenario,
+)
 from himcalc.errors import UsageError
-from himcalc.models.enums import Institution
 from himcalc.render.columns import Column, money, number, percent, text, years
 from himcalc.render.report import Format, Report, emit
 
@@ -47,13 +53,6 @@ SIMULATE_KEYS = [
 ]
 """Keys of a `simulate` row, in JSON and CSV order (a documented contract: docs/risk.md)."""
 
-PathwaysArg = Annotated[
-    list[str] | None,
-    typer.Argument(help="Pathway ids (default: every pathway open to your education). "
-                   "Example: himcalc simulate associate-hit bachelor-him", show_default=False),
-]
-
-
 @with_scenario
 def simulate(
     pathways: PathwaysArg = None,
@@ -76,9 +75,7 @@ def simulate(
     time_spread: Annotated[float, typer.Option(
         help="Part-time study only: the part-time factor varies uniformly by ± this share "
         "(an assumption). Example: --time-spread 0.1")] = 0.25,
-    institution: Annotated[list[Institution] | None, typer.Option(
-        help="Kind of school; repeat to simulate several (default public_in_state). "
-        "Example: --institution online")] = None,
+    institution: InstitutionsOption = None,
     fmt: FormatOption = Format.table,
     flags: dict | None = None,
 ) -> None:
@@ -180,8 +177,7 @@ def sensitivity(
         help="Two inputs for a two-way table of payback at five levels each, from: tuition, "
         "percentile, discount_rate, wage_growth, time, loan_rate, completion. "
         "Example: --grid tuition,percentile")] = None,
-    institution: Annotated[Institution | None, typer.Option(
-        help="Kind of school (default public_in_state). Example: --institution online")] = None,
+    institution: InstitutionOption = None,
     fmt: FormatOption = Format.table,
     flags: dict | None = None,
 ) -> None:

@@ -24,17 +24,10 @@ from dataclasses import dataclass
 from himcalc.engine.financing import LoanOutcome, finance
 from himcalc.engine.plan import Plan
 
-COLUMNS = (
-    "year", "age", "phase", "direct_cost", "foregone_earnings", "earnings_with",
-    "earnings_without", "taxes", "aid", "loan_disbursed", "loan_payment", "net",
-    "cumulative", "discounted_cumulative",
-)
-"""Column order of the cash-flow table (and of `show -f csv`)."""
-
 
 @dataclass(frozen=True, slots=True)
 class Flows:
-    """Cash-flow columns, each a list with one value per year (see COLUMNS)."""
+    """Cash-flow columns, each a list with one value per year of the horizon."""
 
     direct_cost: list[float]
     foregone_earnings: list[float]
