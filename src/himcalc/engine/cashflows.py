@@ -21,103 +21,118 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from himcalc.engine.financing import LoanOutcome, finance
+from himcalc.engine.financing import LoanOutcome, finance, no_loan
+from himcalc.engine.ops import SCALAR
 from himcalc.engine.plan import Plan
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from himcalc.engine.ops import ScalarOps as Ops
 
 
 @dataclass(frozen=True, slots=True)
 class Flows:
-    """Cash-flow columns, each a list with one value per year of the horizon."""
+    """Cash-flow columns, each a list with one value per year of the horizon.
 
-    direct_cost: list[float]
-    foregone_earnings: list[float]
-    earnings_with: list[float]
-    earnings_without: list[float]
-    taxes: list[float]
-    aid: list[float]
-    loan_disbursed: list[float]
-    loan_payment: list[float]
-    net: list[float]
-    study_share: list[float]
+    On the array backend (`ops.array_ops`) each value is a vector with one element per
+    evaluation, and years past an evaluation's own horizon hold 0.
+    """
+
+    direct_cost: list
+    foregone_earnings: list
+    earnings_with: list
+    earnings_without: list
+    taxes: list
+    aid: list
+    loan_disbursed: list
+    loan_payment: list
+    net: list
+    study_share: list
     loan: LoanOutcome
 
 
-def wage_after(plan: Plan, years_after_completion: float) -> float:
+def wage_after(plan: Plan, years_after_completion, o: Ops = SCALAR):  # noqa: ANN001, ANN201
     """The track's wage for the stage held `years_after_completion` after finishing."""
     wage = plan.stages[0][1]
     for start, stage_wage in plan.stages:
-        if years_after_completion + 1e-9 >= start:
-            wage = stage_wage
+        wage = o.where(years_after_completion + 1e-9 >= start, stage_wage, wage)
     return wage
 
 
-def _credit(plan: Plan, t: int, qualified: float, magi: float) -> float:
+def _credit(plan: Plan, t: int, qualified, magi, o: Ops):  # noqa: ANN001, ANN201
     """The education tax credit of study year t, phased out by MAGI.
 
     The AOTC while the person still has AOTC years (undergraduate pathways only: the first
     four years of college, fewer after some college or an associate, none after a bachelor's),
     the Lifetime Learning Credit otherwise (graduate study, or undergraduate years beyond the
-    AOTC's four). A student cannot claim both for the same year.
+    AOTC's four). A student cannot claim both for the same year. Zero without credits or
+    without qualified expenses.
     """
-    if not plan.tax_credits or qualified <= 0:
-        return 0.0
-    if t < plan.aotc_years:
-        amount = min(qualified, 2000.0) + 0.25 * min(max(qualified - 2000.0, 0.0), 2000.0)
-        amount = min(amount, plan.aotc_max)
-    else:
-        amount = plan.llc_rate * min(qualified, plan.llc_limit)
+    aotc = o.minimum(
+        o.minimum(qualified, 2000.0) + 0.25 * o.minimum(o.maximum(qualified - 2000.0, 0.0), 2000.0),
+        plan.aotc_max,
+    )
+    llc = plan.llc_rate * o.minimum(qualified, plan.llc_limit)
+    amount = o.where(t < plan.aotc_years, aotc, llc)
     span = plan.phaseout_end - plan.phaseout_start
-    factor = min(1.0, max(0.0, (plan.phaseout_end - magi) / span)) if span > 0 else 1.0
-    return amount * factor
+    phase = o.minimum(1.0, o.maximum(0.0, o.div(plan.phaseout_end - magi, span)))
+    factor = o.where(span > 0, phase, 1.0)
+    return o.where(plan.tax_credits & (qualified > 0), amount * factor, 0.0)
 
 
-def _path(plan: Plan, years: float, completes: bool) -> Flows:
+def _path(plan: Plan, years, completes: bool, o: Ops = SCALAR) -> Flows:  # noqa: ANN001
     """One path: a completer (studies `years`, then the career track) or a non-completer.
 
-    Study years (s_t > 0) take the general formulas; career years (s_t = 0) have no cost, no
-    aid and no foregone earnings, so they reduce to `with_t = wage_t` (a shortcut for speed).
+    One pass over the years; a year's study share s_t is 0 once study is over, which makes
+    the study terms (cost, aid, foregone earnings, the salary kept) vanish exactly, so once no
+    path is studying any more they are skipped (a shortcut for speed, with identical results).
     """
     horizon, cf0, g, tax_rate = plan.horizon, plan.counterfactual, plan.wage_growth, plan.tax_rate
-    agi = (plan.stages[0][1] if completes else cf0) * (1.0 + g) ** math.ceil(years)
-    loan = finance(plan, years, agi)
-    grow = [(1.0 + g) ** t for t in range(horizon)] if g else [1.0] * horizon
-    cf = [cf0 * x for x in grow]
-    study = min(horizon, math.ceil(years - 1e-12)) if years > 0 else 0
-    share = [min(1.0, years - t) for t in range(study)] + [0.0] * (horizon - study)
-    if completes:
-        with_ = [(1.0 - share[t]) * wage_after(plan, max(0.0, t - years)) * grow[t]
-                 for t in range(horizon)]
+    span = plan.span
+    if o.vector:
+        loan = no_loan(span)  # `batch` evaluates borrowers one at a time (monthly schedules)
     else:
-        with_ = [(1.0 - share[t]) * cf[t] for t in range(horizon)]
-    zeros = [0.0] * horizon
-    cost, foregone, aid = zeros[:], zeros[:], zeros[:]
-    kept = plan.kept_share
-    for t in range(study):
-        s_t = share[t]
-        with_[t] += s_t * kept * cf[t]
-        foregone[t] = s_t * (1.0 - kept) * cf[t]
-        c = plan.direct_cost_per_year * s_t * (1.0 + plan.tuition_growth) ** t
-        grants = min(plan.grants_per_year * s_t, c)
-        assistance = min(plan.assistance_per_year * s_t, c - grants)
-        aid[t] = grants + assistance + _credit(plan, t, c - grants - assistance, with_[t])
-        cost[t] = c
-    last_study_year = math.ceil(years - 1e-12) - 1
-    if completes and 0 <= last_study_year < horizon:
-        cost[last_study_year] += plan.exam_fee
-    taxes = [tax_rate * (w - c_) for w, c_ in zip(with_, cf, strict=True)] if tax_rate else zeros
-    disbursed, payments = loan.disbursed, loan.payments
-    net = [
-        (with_[t] - cf[t]) - taxes[t] - cost[t] + aid[t] + disbursed[t] - payments[t]
-        for t in range(horizon)
-    ]
-    return Flows(
-        direct_cost=cost, foregone_earnings=foregone, earnings_with=with_,
-        earnings_without=cf, taxes=taxes, aid=aid, loan_disbursed=disbursed,
-        loan_payment=payments, net=net, study_share=share, loan=loan,
-    )
+        agi = (plan.stages[0][1] if completes else cf0) * (1.0 + g) ** math.ceil(years)
+        loan = finance(plan, years, agi)
+    study = o.where(years > 0, o.ceil(years - 1e-12), 0)
+    last_study_year = o.ceil(years - 1e-12) - 1
+    kept, growth, tuition_growth = plan.kept_share, 1.0 + g, 1.0 + plan.tuition_growth
+    taxed = tax_rate != 0
+    cols: dict[str, list] = {name: [] for name in Flows.__slots__[:-1]}
+    for t in range(span):
+        grow = o.power(growth, t)
+        cf = cf0 * grow
+        if o.any(t < study):
+            share = o.where(t < study, o.minimum(1.0, years - t), 0.0)
+            if completes:
+                with_ = (1.0 - share) * wage_after(plan, o.maximum(0.0, t - years), o) * grow
+            else:
+                with_ = (1.0 - share) * cf
+            with_ = with_ + share * kept * cf
+            foregone = share * (1.0 - kept) * cf
+            cost = plan.direct_cost_per_year * share * o.power(tuition_growth, t)
+            grants = o.minimum(plan.grants_per_year * share, cost)
+            assistance = o.minimum(plan.assistance_per_year * share, cost - grants)
+            aid = grants + assistance + _credit(plan, t, cost - grants - assistance, with_, o)
+            if completes:
+                cost = cost + o.where(t == last_study_year, plan.exam_fee, 0.0)
+        else:  # every path has finished studying: the terms above are exactly these
+            share = foregone = cost = aid = 0.0
+            with_ = wage_after(plan, o.maximum(0.0, t - years), o) * grow if completes else cf
+        taxes = o.where(taxed, tax_rate * (with_ - cf), 0.0)
+        disbursed = loan.disbursed[t]
+        payment = loan.payments[t]
+        net = (with_ - cf) - taxes - cost + aid + disbursed - payment
+        row = (cost, foregone, with_, cf, taxes, aid, disbursed, payment, net, share)
+        if o.vector:  # years past a row's own horizon are worth nothing
+            alive = t < horizon
+            row = tuple(o.where(alive, x, 0.0) for x in row)
+        for column, value in zip(cols.values(), row, strict=True):
+            column.append(value)
+    return Flows(**cols, loan=loan)
 
 
-def _mix(p: float, a: Flows, b: Flows) -> Flows:
+def _mix(p, a: Flows, b: Flows) -> Flows:  # noqa: ANN001
     """Probability-weighted mix of two paths, column by column."""
     q = 1.0 - p
     cols = {
@@ -127,15 +142,16 @@ def _mix(p: float, a: Flows, b: Flows) -> Flows:
     return Flows(**cols, loan=a.loan)
 
 
-def project(plan: Plan) -> tuple[Flows, Flows]:
+def project(plan: Plan, o: Ops = SCALAR) -> tuple[Flows, Flows]:
     """(expected flows, completer's flows). They are the same object when p = 1.
 
     Metrics are taken from the expected flows; the starting salary and the debt of a
-    graduate come from the completer's.
+    graduate come from the completer's. With the array backend, `plan` holds one element per
+    evaluation (`engine.vector.stack`) and so does every flow.
     """
-    completer = _path(plan, plan.years_to_complete, completes=True)
+    completer = _path(plan, plan.years_to_complete, True, o)
     p = plan.completion_probability
-    if p >= 1.0:
+    if not o.any(p < 1.0):
         return completer, completer
-    leaver = _path(plan, plan.noncompleter_years, completes=False)
+    leaver = _path(plan, plan.noncompleter_years, False, o)
     return _mix(p, completer, leaver), completer

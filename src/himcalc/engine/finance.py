@@ -38,9 +38,13 @@ from __future__ import annotations
 
 import math
 
+from himcalc.engine.ops import SCALAR
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (import-time budget)
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from himcalc.engine.ops import ScalarOps as Ops
 
 __all__ = [
     "IRR_STATUSES",
@@ -52,7 +56,9 @@ __all__ = [
     "discount",
     "discounted_payback_years",
     "irr",
+    "irr_of",
     "npv",
+    "payback_of",
     "payback_years",
     "pmt",
 ]
@@ -195,20 +201,31 @@ def payback_years(flows: Sequence[float]) -> float | None:
     >>> payback_years([50.0, -100.0, 200.0])
     0.0
     """
+    value = payback_of(flows, SCALAR)
+    return None if value != value else value
+
+
+def payback_of(flows: Sequence, o: Ops):  # noqa: ANN201
+    """`payback_years` on either ops backend (`engine.ops`); NaN where it is None.
+
+    One pass that stops once every evaluation has its answer. ``prev < 0 <= prev + f`` forces
+    ``f >= -prev > 0``, so the division only matters where it is well defined.
+    """
     cum = 0.0
-    under_water = False
+    under_water = done = False
+    result = o.full(flows[0] if flows else 0.0, o.nan)
     for k, f in enumerate(flows):
         prev = cum
         cum = prev + f
-        if under_water:
-            if cum >= 0.0:
-                # prev < 0 <= prev + f, and float addition is monotone, so f >= -prev > 0.
-                return k + (-prev) / f
-        elif cum < 0.0:
-            under_water = True
-        elif cum > 0.0:
-            return 0.0
-    return None
+        open_ = o.not_(done)
+        crossed = open_ & under_water & (cum >= 0.0)
+        ahead = open_ & o.not_(under_water) & (cum > 0.0)
+        result = o.where(crossed, k + o.div(-prev, f), o.where(ahead, 0.0, result))
+        done = done | crossed | ahead
+        under_water = under_water | (open_ & (cum < 0.0))
+        if not o.any(o.not_(done)):
+            break
+    return result
 
 
 def discounted_payback_years(rate: float, flows: Sequence[float]) -> float | None:
@@ -224,19 +241,15 @@ def discounted_payback_years(rate: float, flows: Sequence[float]) -> float | Non
     return payback_years(discount(rate, flows))
 
 
-def _sign_changes(values: Sequence[float]) -> int:
+def _sign_changes(values: Sequence, o: Ops = SCALAR):  # noqa: ANN201
     """Sign changes in ``values``, zeros skipped (Descartes' count)."""
     changes = 0
     prev = 0.0
     for x in values:
-        if x > 0.0:
-            if prev < 0.0:
-                changes += 1
-            prev = 1.0
-        elif x < 0.0:
-            if prev > 0.0:
-                changes += 1
-            prev = -1.0
+        pos = x > 0.0
+        neg = x < 0.0
+        changes = changes + o.where((pos & (prev < 0.0)) | (neg & (prev > 0.0)), 1, 0)
+        prev = o.where(pos, 1.0, o.where(neg, -1.0, prev))
     return changes
 
 
@@ -284,18 +297,22 @@ def _unique_by_norstrom(flows: Sequence[float]) -> bool:
     return changes == 1
 
 
-def _solve(
-    flows: Sequence[float], lo: float, hi: float, lo_positive: bool, x: float
-) -> float | None:
+def _solve(flows: Sequence, lo, hi, lo_positive, x, o: Ops = SCALAR,  # noqa: ANN001, ANN201
+           active=True):  # noqa: ANN001
     """Safeguarded Newton for the single root of NPV in the open bracket (lo, hi).
 
     ``hi`` may be ``inf``; ``lo_positive`` is the sign of NPV just above ``lo`` (NPV has the other
     sign just below ``hi``); ``x`` is the first guess, inside the bracket. Every evaluation
     shrinks the bracket; a Newton step that leaves it or does not at least halve the step before
     last is replaced by a bisection in log(1 + rate) (a doubling of 1 + rate while ``hi`` is
-    infinite), so the iteration cannot diverge. Returns None if it fails to converge.
+    infinite), so the iteration cannot diverge. Returns NaN if it fails to converge.
+
+    Written on the ops backends (`engine.ops`): on vectors every element iterates on its own
+    (``active`` marks those still iterating; a finished one keeps its answer), so a vector of
+    series gives, element for element, what the scalar iteration gives.
     """
-    dx_old = dx = math.inf
+    result = o.full(x, o.nan)
+    dx_old = dx = o.full(x, math.inf)
     for _ in range(_IRR_MAX_ITER):
         v = 1.0 / (1.0 + x)
         p = 0.0
@@ -303,37 +320,40 @@ def _solve(
         for f in reversed(flows):
             dp = dp * v + p
             p = p * v + f
-        if p == 0.0:
-            return x
-        if (p > 0.0) == lo_positive:
-            lo = x
-        else:
-            hi = x
-        tol = _IRR_TOL * max(1.0, abs(x))
+        root = active & (p == 0.0)
+        result = o.where(root, x, result)
+        active = active & o.not_(root)
+        below = (p > 0.0) == lo_positive
+        lo = o.where(active & below, x, lo)
+        hi = o.where(active & o.not_(below), x, hi)
+        tol = _IRR_TOL * o.maximum(1.0, o.abs(x))
         # d NPV / d rate = d p / d v * d v / d rate = dp * (-v * v)
         slope = -dp * v * v
-        newton = False
-        if 0.0 < abs(slope) < math.inf:
-            x_new = x - p / slope
-            if abs(x_new - x) <= tol:
-                # Converged: the error left after this step is of order step**2. Rounding in p's
-                # sign can put x_new a hair outside the bracket; x itself is then as good.
-                return x_new if lo <= x_new <= hi and x_new > -1.0 else x
-            newton = lo < x_new < hi and abs(x_new - x) * 2.0 <= abs(dx_old)
-        if not newton:
-            a = 1.0 + lo
-            if hi == math.inf:
-                x_new = 2.0 * a - 1.0 if a >= 1.0 else 1.0
-            elif a <= 0.0:
-                x_new = 0.5 * (1.0 + hi) - 1.0
-            else:
-                x_new = math.sqrt(a) * math.sqrt(1.0 + hi) - 1.0
-            if hi - lo <= tol:
-                return x_new if x_new > -1.0 else x
+        steep = (o.abs(slope) > 0.0) & (o.abs(slope) < math.inf)
+        x_newton = x - o.div(p, slope)
+        step = o.abs(x_newton - x)
+        # Converged: the error left after this step is of order step**2. Rounding in p's sign
+        # can put x_new a hair outside the bracket; x itself is then as good.
+        converged = active & steep & (step <= tol)
+        inside = (lo <= x_newton) & (x_newton <= hi) & (x_newton > -1.0)
+        result = o.where(converged, o.where(inside, x_newton, x), result)
+        active = active & o.not_(converged)
+        newton = steep & (lo < x_newton) & (x_newton < hi) & (step * 2.0 <= o.abs(dx_old))
+        a = 1.0 + lo
+        doubled = o.where(a >= 1.0, 2.0 * a - 1.0, 1.0)
+        halved = 0.5 * (1.0 + hi) - 1.0
+        geometric = o.sqrt(o.maximum(a, 0.0)) * o.sqrt(1.0 + hi) - 1.0
+        x_bisect = o.where(hi == math.inf, doubled, o.where(a <= 0.0, halved, geometric))
+        closed = active & o.not_(newton) & (hi - lo <= tol)
+        result = o.where(closed, o.where(x_bisect > -1.0, x_bisect, x), result)
+        active = active & o.not_(closed)
+        if not o.any(active):
+            break
+        x_new = o.where(newton, x_newton, x_bisect)
         dx_old = dx
         dx = x_new - x
-        x = x_new
-    return None
+        x = o.where(active, x_new, x)
+    return result
 
 
 def _scan_grid(flows: Sequence[float], total: float) -> tuple[float | None, str]:
@@ -375,7 +395,7 @@ def _scan_grid(flows: Sequence[float], total: float) -> tuple[float | None, str]
     else:
         x = math.sqrt(1.0 + lo) * math.sqrt(1.0 + hi) - 1.0
     rate = _solve(flows, lo, hi, values[i] > 0.0, x)
-    return (rate, STATUS_OK) if rate is not None else (None, STATUS_NOT_FOUND)
+    return (rate, STATUS_OK) if rate == rate else (None, STATUS_NOT_FOUND)
 
 
 def irr(flows: Sequence[float]) -> tuple[float | None, str]:
@@ -427,8 +447,40 @@ def irr(flows: Sequence[float]) -> tuple[float | None, str]:
             rate = _solve(flows, 0.0, math.inf, total > 0.0, 0.1)
         else:
             rate = _solve(flows, -1.0, 0.0, total < 0.0, -0.1)
-        return (rate, STATUS_OK) if rate is not None else (None, STATUS_NOT_FOUND)
+        return (rate, STATUS_OK) if rate == rate else (None, STATUS_NOT_FOUND)
     return _scan_grid(flows, total)
+
+
+def irr_of(flows: Sequence, o: Ops):  # noqa: ANN201
+    """`irr` on either ops backend: (rates, statuses), NaN where the rate is None.
+
+    On vectors, every series whose root `irr` would find by one sign change in the flows is
+    solved together by the same `_solve`; the rest (two or more sign changes, a total too close
+    to zero to trust its sign without `math.fsum`) go through the scalar `irr` one by one, so
+    each element is exactly what `irr` gives for that series.
+    """
+    if not o.vector:
+        rate, status = irr(flows)
+        return (o.nan if rate is None else rate), status
+    np = o.np
+    changes = _sign_changes(flows, o)
+    total = magnitude = first = 0.0
+    for f in flows:
+        total = total + f
+        magnitude = magnitude + o.abs(f)
+        first = o.where(first == 0.0, f, first)
+    certain = o.abs(total) > 4.5e-16 * len(flows) * magnitude  # sign of total is exact
+    easy = (changes == 1) & certain
+    up = (total > 0.0) != (first > 0.0)  # the root is above 0
+    rate = _solve(flows, o.where(up, 0.0, -1.0), o.where(up, math.inf, 0.0),
+                  o.where(up, total > 0.0, total < 0.0), o.where(up, 0.1, -0.1), o, easy)
+    status = np.where(changes == 0, STATUS_NO_SIGN_CHANGE,
+                      np.where(np.isnan(rate), STATUS_NOT_FOUND, STATUS_OK)).astype(object)
+    rate = np.where(easy, rate, np.nan)
+    for i in np.flatnonzero(o.not_(easy) & (changes > 0)):
+        one, status[i] = irr([float(f[i]) for f in flows])
+        rate[i] = np.nan if one is None else one
+    return rate, status
 
 
 def pmt(rate: float, n_periods: int, principal: float) -> float:

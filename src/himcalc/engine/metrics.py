@@ -16,12 +16,16 @@ Conventions (docs/methodology.md, "Metrics"):
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from himcalc.engine import finance
 from himcalc.engine.cashflows import Flows, project, wage_after
+from himcalc.engine.ops import SCALAR
 from himcalc.engine.plan import Plan
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from himcalc.engine.ops import ScalarOps as Ops
 
 CEW_HORIZONS = (10, 15, 20, 30, 40)
 
@@ -64,67 +68,88 @@ class Metrics:
         return {name: getattr(self, name) for name in self.__slots__}
 
 
-def _first_full_career_year(plan: Plan) -> int:
-    return math.ceil(plan.years_to_complete - 1e-9)
+OPTIONAL = ("payback_years", "payback_after_completion", "discounted_payback_years", "irr",
+            "roi", *(f"npv_{n}" for n in CEW_HORIZONS), "price_to_earnings_premium")
+"""Metrics that may be undefined: None in `Metrics`, NaN in `measure_columns`."""
 
 
 def measure(plan: Plan, flows: Flows, completer: Flows) -> Metrics:
     """Metrics of the expected `flows` (graduate-only figures from `completer`)."""
+    fields = measure_columns(plan, flows, completer, SCALAR)
+    for key in OPTIONAL:
+        if fields[key] != fields[key]:
+            fields[key] = None
+    return Metrics(**fields)
+
+
+def measure_columns(plan: Plan, flows: Flows, completer: Flows, o: Ops) -> dict:
+    """`Metrics` fields as a dict, every value a float or (array backend) a vector.
+
+    "None" is NaN here (`measure` turns it into None). One pass over the years gathers the
+    sums, the discounted running total (NPV, the CEW horizon NPVs, the discounted payback) and
+    the graduate's first full-year premium.
+    """
     net = flows.net
     d = plan.discount_rate
     years = plan.years_to_complete
-    first = _first_full_career_year(plan)
-    growth = (1.0 + plan.wage_growth) ** first
-    starting = wage_after(plan, 0.0) * growth
-    if first < plan.horizon:
-        premium = completer.earnings_with[first] - completer.earnings_without[first]
-    else:
-        premium = starting - plan.counterfactual * growth
-    direct = sum(flows.direct_cost)
-    foregone = sum(flows.foregone_earnings)
-    aid = sum(flows.aid)
-    discounted = finance.discount(d, net)
-    running = finance.cumulative(discounted)  # running[n - 1] is the NPV of the first n years
-    invested = sum(finance.discount(d, [c + f for c, f in zip(
-        flows.direct_cost, flows.foregone_earnings, strict=True)]))
-    # The same Σ net_t / (1 + d)^t as finance.npv, summed forward so that NPV, the CEW
-    # horizon NPVs and the discounted payback agree to the last digit (finance.npv sums by
-    # Horner's rule and may differ in the 15th significant digit).
-    value = running[-1]
-    rate, status = finance.irr(net)
-    payback = finance.payback_years(net)
-    horizon_npv = {n: (running[n - 1] if n <= plan.horizon else None) for n in CEW_HORIZONS}
+    horizon = plan.horizon
+    first = o.ceil(years - 1e-9)
+    growth = o.power(1.0 + plan.wage_growth, first)
+    starting = wage_after(plan, 0.0, o) * growth
+    premium = starting - plan.counterfactual * growth  # used when `first` is past the horizon
+    direct = foregone = aid = earned_with = earned_without = 0.0
+    # NPV = Σ net_t / (1 + d)^t as the running sum of `finance.discount`'s terms, so that the
+    # NPV, the CEW horizon NPVs and the discounted payback agree to the last digit.
+    running = invested = 0.0
+    factor, step = 1.0, 1.0 + d
+    horizon_npv = dict.fromkeys(CEW_HORIZONS, o.nan)
+    discounted = []
+    for t in range(plan.span):
+        direct = direct + flows.direct_cost[t]
+        foregone = foregone + flows.foregone_earnings[t]
+        aid = aid + flows.aid[t]
+        earned_with = earned_with + flows.earnings_with[t]
+        earned_without = earned_without + flows.earnings_without[t]
+        term = net[t] / factor
+        discounted.append(term)
+        running = running + term
+        invested = invested + (flows.direct_cost[t] + flows.foregone_earnings[t]) / factor
+        factor = factor * step
+        first_full_year = (t == first) & (t < horizon)
+        premium = o.where(first_full_year,
+                          completer.earnings_with[t] - completer.earnings_without[t], premium)
+        for n in CEW_HORIZONS:
+            if n == t + 1:
+                horizon_npv[n] = o.where(n <= horizon, running, o.nan)
+    rate, status = finance.irr_of(net, o)
+    payback = finance.payback_of(net, o)
     net_price = direct - aid
-    return Metrics(
-        pathway=plan.pathway,
-        institution=plan.institution,
-        study_mode=plan.study_mode,
-        years_to_complete=years,
-        direct_cost=direct,
-        opportunity_cost=foregone,
-        total_cost=direct + foregone,
-        aid=aid,
-        debt_at_completion=completer.loan.debt_at_repayment,
-        private_debt=completer.loan.private_debt,
-        monthly_payment=completer.loan.monthly_payment,
-        starting_salary=starting,
-        annual_premium=premium,
-        payback_years=payback,
-        payback_after_completion=None if payback is None else max(0.0, payback - years),
-        discounted_payback_years=finance.payback_years(discounted),
-        npv=value,
-        irr=rate,
-        irr_status=status,
-        roi=value / invested if invested > 0 else None,
-        lifetime_earnings_gain=sum(flows.earnings_with) - sum(flows.earnings_without),
-        npv_10=horizon_npv[10],
-        npv_15=horizon_npv[15],
-        npv_20=horizon_npv[20],
-        npv_30=horizon_npv[30],
-        npv_40=horizon_npv[40],
-        price_to_earnings_premium=net_price / premium if premium > 0 else None,
-        completion_probability=plan.completion_probability,
-    )
+    return {
+        "pathway": plan.pathway,
+        "institution": plan.institution,
+        "study_mode": plan.study_mode,
+        "years_to_complete": years,
+        "direct_cost": direct,
+        "opportunity_cost": foregone,
+        "total_cost": direct + foregone,
+        "aid": aid,
+        "debt_at_completion": completer.loan.debt_at_repayment,
+        "private_debt": completer.loan.private_debt,
+        "monthly_payment": completer.loan.monthly_payment,
+        "starting_salary": starting,
+        "annual_premium": premium,
+        "payback_years": payback,
+        "payback_after_completion": o.maximum(0.0, payback - years),
+        "discounted_payback_years": finance.payback_of(discounted, o),
+        "npv": running,
+        "irr": rate,
+        "irr_status": status,
+        "roi": o.where(invested > 0, o.div(running, invested), o.nan),
+        "lifetime_earnings_gain": earned_with - earned_without,
+        **{f"npv_{n}": value for n, value in horizon_npv.items()},
+        "price_to_earnings_premium": o.where(premium > 0, o.div(net_price, premium), o.nan),
+        "completion_probability": plan.completion_probability,
+    }
 
 
 def evaluate(plan: Plan) -> tuple[Metrics, Flows]:

@@ -1,0 +1,130 @@
+"""The arithmetic the engine's formulas are written in, for one evaluation or for many.
+
+The cash-flow, metric and IRR formulas (`cashflows`, `metrics`, `finance`) are written once,
+against an *ops* namespace, so that the same lines evaluate
+
+* one scenario × pathway, on Python floats (`SCALAR`: what `compare`, `show`, `simulate` and
+  `sensitivity` use, with no numpy import), or
+* a chunk of them at once, on numpy vectors with one element per evaluation
+  (`array_ops()`: what `batch` uses).
+
+That is the issue's "one engine": there is no second copy of a formula that could drift.
+Conditionals become `where` (both branches are computed, so divisions go through `div`, which
+never raises); booleans combine with `&`, `|` and `not_`; a loop that stops when every
+evaluation is done asks `any`. Each operation gives bit-identical results on both backends
+(IEEE arithmetic is the same; `power` avoids numpy's special path for an exponent of 2, which
+can differ from ``x ** 2`` in the last bit).
+
+>>> SCALAR.where(3 > 2, 1.0, 0.0), SCALAR.div(1.0, 0.0), SCALAR.minimum(2.0, 5.0)
+(1.0, inf, 2.0)
+"""
+
+from __future__ import annotations
+
+import math
+
+
+class ScalarOps:
+    """Ops on Python floats and bools (one evaluation)."""
+
+    vector = False
+    nan = math.nan
+
+    @staticmethod
+    def where(cond: bool, a: float, b: float) -> float:
+        return a if cond else b
+
+    @staticmethod
+    def minimum(a: float, b: float) -> float:
+        return a if a <= b else b
+
+    @staticmethod
+    def maximum(a: float, b: float) -> float:
+        return a if a >= b else b
+
+    @staticmethod
+    def div(a: float, b: float) -> float:
+        """a / b, or what IEEE division gives for b == 0 (±inf, or nan for 0/0)."""
+        if b:
+            return a / b
+        if a != a or a == 0.0:
+            return math.nan
+        return math.copysign(math.inf, a) * math.copysign(1.0, b)
+
+    @staticmethod
+    def power(base: float, exponent: float) -> float:
+        return base**exponent
+
+    @staticmethod
+    def ceil(x: float) -> int:
+        return math.ceil(x)
+
+    @staticmethod
+    def sqrt(x: float) -> float:
+        return math.sqrt(x)
+
+    @staticmethod
+    def abs(x: float) -> float:
+        return abs(x)
+
+    @staticmethod
+    def not_(x: bool) -> bool:
+        return not x
+
+    @staticmethod
+    def any(x: bool) -> bool:
+        return bool(x)
+
+    @staticmethod
+    def isnan(x: float) -> bool:
+        return x != x
+
+    @staticmethod
+    def full(like: float, value: float) -> float:
+        return value
+
+
+SCALAR = ScalarOps()
+
+
+class _ArrayOps:
+    """Ops on numpy vectors with one element per evaluation (built by `array_ops`)."""
+
+    vector = True
+    nan = math.nan
+
+    def __init__(self, np) -> None:  # noqa: ANN001 - the numpy module
+        self.np = np
+        self.where = np.where
+        self.minimum = np.minimum
+        self.maximum = np.maximum
+        self.div = np.divide
+        self.ceil = np.ceil
+        self.sqrt = np.sqrt
+        self.abs = np.abs
+        self.not_ = np.logical_not
+        self.any = np.any
+        self.isnan = np.isnan
+
+    def power(self, base, exponent):  # noqa: ANN001, ANN201
+        # An array exponent: numpy's scalar fast path (x * x for 2) can differ in the last bit.
+        np = self.np
+        base, exponent = np.broadcast_arrays(np.asarray(base, dtype=float),
+                                             np.asarray(exponent, dtype=float))
+        return np.power(base, np.array(exponent))
+
+    def full(self, like, value: float):  # noqa: ANN001, ANN201
+        return self.np.full(self.np.shape(like), value, dtype=float)
+
+
+_ARRAY: _ArrayOps | None = None
+
+
+def array_ops() -> _ArrayOps:
+    """The numpy backend (imports numpy on first use, so only vectorising commands pay it)."""
+    global _ARRAY
+    if _ARRAY is None:
+        import numpy
+
+        _ARRAY = _ArrayOps(numpy)
+    return _ARRAY
