@@ -92,14 +92,14 @@ def scenario_from(flags: dict[str, Any], **extra: Any) -> Scenario:
 
 def resolve_pathways(data: Datasets, names: list[str] | None, scenario: Scenario) -> list[str]:
     """Named pathways (validated), or every pathway open to the scenario's education."""
-    from himcalc.engine.plan import open_pathways
-
-    known = list(data.get("pathways"))
+    known = data.get("pathways")
     if not names:
+        from himcalc.engine.plan import open_pathways
+
         return open_pathways(data, scenario.education)
     for name in names:
         if name not in known:
-            close = difflib.get_close_matches(name, known, n=1, cutoff=0.4)
+            close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.4)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             raise UsageError(
                 f"unknown pathway '{name}'{hint} (valid: {', '.join(known)})"

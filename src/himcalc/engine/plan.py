@@ -17,9 +17,12 @@ from himcalc.models.education import Pathway
 from himcalc.models.enums import CredentialLevel, Education, StudyMode, TuitionBasis, TuitionTier
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Plan:
     """Everything one evaluation needs, as plain numbers (real dollars per year).
+
+    Not frozen only because a frozen dataclass takes twice as long to build (`batch` builds
+    one per row); nothing mutates a plan: variants are made with `dataclasses.replace`.
 
     `stages` are (years after completion, annual wage at the chosen percentile).
     """
@@ -60,6 +63,11 @@ class Plan:
     first_year_in_school: int
     loan_rules: LoanRules | None
 
+    @property
+    def span(self) -> int:
+        """Years the cash-flow loop runs: the horizon (a stacked plan's longest horizon)."""
+        return self.horizon
+
 
 def study_years(pathway: Pathway, mode: StudyMode) -> float:
     """Years a pathway takes in a study mode: full-time, accelerated, or part-time stretched."""
@@ -80,10 +88,68 @@ def open_pathways(data: Datasets, education: Education) -> list[str]:
     return [pid for pid, p in data.get("pathways").items() if education in p.requires_education]
 
 
-def make_plan(data: Datasets, scenario: Scenario, pathway_id: str) -> Plan:
-    """Apply defaults and look up every figure the year loop needs."""
-    pathways = data.get("pathways")
-    pathway = pathways[pathway_id]
+PLAN_PARAMETERS = (
+    "start_age", "retire_age", "section_127_limit", "wage_growth", "tuition_growth",
+    "discount_rate", "tax_rate", "aotc_max", "llc_rate", "llc_expense_limit",
+    "credit_phaseout_start", "credit_phaseout_end",
+)
+"""The `parameters` records every plan reads."""
+MEMO_PERCENTILES = 1024
+"""Percentiles whose stage wages `_Terms` keeps (memory stays flat whatever the input)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Terms:
+    """What a plan takes from the datasets for one pathway and one set of choices.
+
+    Everything here depends only on the pathway and the scenario's categories (education,
+    institution, study mode, tuition basis, completion risk), so `make_plan` looks it up once
+    per combination (`_terms`) and then only applies the person's own numbers: `batch` builds
+    hundreds of thousands of plans from a handful of combinations.
+    """
+
+    credential_level: str
+    undergraduate: bool
+    years: float
+    noncompleter_years: float
+    full_time_years: float
+    tuition: float | None
+    tuition_error: str
+    books: float
+    exam_fee: float
+    counterfactual: float
+    kept_share: float
+    stage_points: tuple[tuple[float, tuple[tuple[int, float], ...]], ...]
+    completion_probability: float
+    aotc_years: int
+    first_year_in_school: int
+    defaults: dict  # parameter values: the defaults and the tax-credit and §127 constants
+    wages: dict  # percentile -> stages, filled as percentiles are asked for
+
+    def stages(self, percentile: float) -> tuple[tuple[float, float], ...]:
+        """(years after completion, wage at `percentile`) of each stage of the career track."""
+        found = self.wages.get(percentile)
+        if found is None:
+            found = tuple((start, wage_at_percentile(points, percentile))
+                          for start, points in self.stage_points)
+            if len(self.wages) < MEMO_PERCENTILES:
+                self.wages[percentile] = found
+        return found
+
+
+def _terms(data: Datasets, scenario: Scenario, pathway_id: str) -> _Terms:
+    """The cached `_Terms` of this pathway and the scenario's categories."""
+    key = (pathway_id, scenario.education, scenario.institution, scenario.study_mode,
+           scenario.tuition_basis, scenario.completion_risk)
+    cache = data.memo("plan_terms")
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _look_up_terms(data, scenario, pathway_id)
+    return found
+
+
+def _look_up_terms(data: Datasets, scenario: Scenario, pathway_id: str) -> _Terms:
+    pathway = data.get("pathways")[pathway_id]
     if scenario.education not in pathway.requires_education:
         allowed = ", ".join(e.value for e in pathway.requires_education)
         raise InputError(
@@ -91,92 +157,114 @@ def make_plan(data: Datasets, scenario: Scenario, pathway_id: str) -> Plan:
             f"(scenario has {scenario.education.value})"
         )
     param = data.parameter
-    age = scenario.age if scenario.age is not None else int(param("start_age"))
-    retire = scenario.retire_age if scenario.retire_age is not None else int(param("retire_age"))
-    horizon = scenario.horizon if scenario.horizon is not None else retire - age
-    if horizon < 1:
-        raise InputError(f"horizon is {horizon} years: retire_age must be above age ({age})")
     years = study_years(pathway, scenario.study_mode)
     tier = pathway.tuition_tier
-
-    full_time_years = pathway.duration_months / 12
-    tuition = _tuition(data, scenario, tier)
-    books = data.get("books_supplies")[tier.value].books_and_supplies_per_year
-    total_direct = (tuition + books) * full_time_years
+    try:
+        tuition, tuition_error = _tuition_of_data(data, scenario, tier), ""
+    except InputError as exc:
+        tuition, tuition_error = None, exc.message
     exam = data.get("exams")[pathway.exam].fee_nonmember if pathway.exam else 0.0
-
-    counterfactual = scenario.current_salary
-    if counterfactual is None:
-        counterfactual = data.get("earnings")[scenario.education.value].annual
-    kept = scenario.salary_kept_share
-    if kept is None:
-        kept = param("part_time_salary_kept") if scenario.study_mode is StudyMode.part_time else 0.0
-
-    track = data.get("career_tracks")[pathway.career_track]
+    part_time = scenario.study_mode is StudyMode.part_time
     occupations = data.get("occupations")
-    stages = tuple(
-        (s.from_year,
-         wage_at_percentile(occupations[s.occupation].annual_wages.known(), scenario.percentile))
-        for s in track.stages
-    )
-
-    probability = scenario.completion_probability
-    if probability is None:
-        if scenario.completion_risk:
-            key = "two_year" if tier is TuitionTier.two_year else "four_year"
-            probability = param(f"completion_rate_{key}")
-        else:
-            probability = param("completion_probability")
-
-    assistance = scenario.employer_assistance
-    if scenario.cap_employer_assistance:
-        assistance = min(assistance, param("section_127_limit"))
-
+    track = data.get("career_tracks")[pathway.career_track]
+    if scenario.completion_risk:
+        key = "two_year" if tier is TuitionTier.two_year else "four_year"
+        probability = param(f"completion_rate_{key}")
+    else:
+        probability = param("completion_probability")
     undergraduate = pathway.credential_level is not CredentialLevel.master
     # Years of college the AOTC's four-year allowance has (typically) already covered.
     prior_years = {Education.some_college: 1, Education.associate: 2,
                    Education.bachelor: 4, Education.master: 4}.get(scenario.education, 0)
-    aotc_left = max(0, int(param("aotc_years")) - prior_years) if undergraduate else 0
+    return _Terms(
+        credential_level=pathway.credential_level.value,
+        undergraduate=undergraduate,
+        years=years,
+        noncompleter_years=years * param("noncompleter_time_share"),
+        full_time_years=pathway.duration_months / 12,
+        tuition=tuition,
+        tuition_error=tuition_error,
+        books=data.get("books_supplies")[tier.value].books_and_supplies_per_year,
+        exam_fee=exam,
+        counterfactual=data.get("earnings")[scenario.education.value].annual,
+        kept_share=param("part_time_salary_kept") if part_time else 0.0,
+        stage_points=tuple((s.from_year, tuple(occupations[s.occupation].annual_wages.known()))
+                           for s in track.stages),
+        completion_probability=probability,
+        aotc_years=max(0, int(param("aotc_years")) - prior_years) if undergraduate else 0,
+        first_year_in_school=1 + prior_years,
+        defaults={key: param(key) for key in PLAN_PARAMETERS},
+        wages={},
+    )
 
-    def pick(value: float | None, key: str) -> float:
-        return param(key) if value is None else value
+
+def make_plan(data: Datasets, scenario: Scenario, pathway_id: str) -> Plan:
+    """Apply defaults and look up every figure the year loop needs."""
+    terms = _terms(data, scenario, pathway_id)
+    defaults = terms.defaults
+    age = scenario.age if scenario.age is not None else int(defaults["start_age"])
+    retire = (scenario.retire_age if scenario.retire_age is not None
+              else int(defaults["retire_age"]))
+    horizon = scenario.horizon if scenario.horizon is not None else retire - age
+    if horizon < 1:
+        raise InputError(f"horizon is {horizon} years: retire_age must be above age ({age})")
+    tuition = scenario.tuition if scenario.tuition is not None else terms.tuition
+    if tuition is None:
+        raise InputError(terms.tuition_error)
+    years = terms.years
+    total_direct = (tuition + terms.books) * terms.full_time_years
+
+    counterfactual = scenario.current_salary
+    if counterfactual is None:
+        counterfactual = terms.counterfactual
+    kept = scenario.salary_kept_share
+    if kept is None:
+        kept = terms.kept_share
+    probability = scenario.completion_probability
+    if probability is None:
+        probability = terms.completion_probability
+    assistance = scenario.employer_assistance
+    if scenario.cap_employer_assistance:
+        assistance = min(assistance, defaults["section_127_limit"])
+    wage_growth, tuition_growth = scenario.wage_growth, scenario.tuition_growth
+    discount_rate, tax_rate = scenario.discount_rate, scenario.tax_rate
 
     return Plan(
         pathway=pathway_id,
         institution=scenario.institution.value,
         study_mode=scenario.study_mode.value,
-        credential_level=pathway.credential_level.value,
+        credential_level=terms.credential_level,
         age=age,
         horizon=horizon,
         years_to_complete=years,
-        noncompleter_years=years * param("noncompleter_time_share"),
+        noncompleter_years=terms.noncompleter_years,
         completion_probability=probability,
         direct_cost_per_year=total_direct / years,
-        exam_fee=exam,
+        exam_fee=terms.exam_fee,
         counterfactual=counterfactual,
         kept_share=kept,
-        stages=stages,
-        wage_growth=pick(scenario.wage_growth, "wage_growth"),
-        tuition_growth=pick(scenario.tuition_growth, "tuition_growth"),
-        discount_rate=pick(scenario.discount_rate, "discount_rate"),
-        tax_rate=pick(scenario.tax_rate, "tax_rate"),
+        stages=terms.stages(scenario.percentile),
+        wage_growth=defaults["wage_growth"] if wage_growth is None else wage_growth,
+        tuition_growth=defaults["tuition_growth"] if tuition_growth is None else tuition_growth,
+        discount_rate=defaults["discount_rate"] if discount_rate is None else discount_rate,
+        tax_rate=defaults["tax_rate"] if tax_rate is None else tax_rate,
         grants_per_year=scenario.grants,
         assistance_per_year=assistance,
         tax_credits=scenario.tax_credits,
-        aotc_years=aotc_left,
-        aotc_max=param("aotc_max"),
-        llc_rate=param("llc_rate"),
-        llc_limit=param("llc_expense_limit"),
-        phaseout_start=param("credit_phaseout_start"),
-        phaseout_end=param("credit_phaseout_end"),
+        aotc_years=terms.aotc_years,
+        aotc_max=defaults["aotc_max"],
+        llc_rate=defaults["llc_rate"],
+        llc_limit=defaults["llc_expense_limit"],
+        phaseout_start=defaults["credit_phaseout_start"],
+        phaseout_end=defaults["credit_phaseout_end"],
         borrow_per_year=scenario.borrow,
         loan_rate=scenario.loan_rate,
         private_loan_rate=scenario.private_loan_rate,
         loan_plan=scenario.loan_plan,
         dependents=scenario.dependents,
         independent=age >= 24,
-        first_year_in_school=1 + prior_years,
-        loan_rules=_loan_rules(data, undergraduate) if scenario.borrow > 0 else None,
+        first_year_in_school=terms.first_year_in_school,
+        loan_rules=_loan_rules(data, terms.undergraduate) if scenario.borrow > 0 else None,
     )
 
 
@@ -202,8 +290,13 @@ def _loan_rules(data: Datasets, undergraduate: bool) -> LoanRules:
 
 
 def _tuition(data: Datasets, scenario: Scenario, tier: TuitionTier) -> float:
+    """Tuition and fees per full-time year: the scenario's own, else the data's."""
     if scenario.tuition is not None:
         return scenario.tuition
+    return _tuition_of_data(data, scenario, tier)
+
+
+def _tuition_of_data(data: Datasets, scenario: Scenario, tier: TuitionTier) -> float:
     for rec in data.get("tuition").values():
         if (rec.tier is tier and rec.institution is scenario.institution
                 and rec.basis is scenario.tuition_basis):

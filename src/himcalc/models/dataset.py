@@ -64,9 +64,17 @@ class Datasets:
     def get(self, dataset: str) -> dict[str, Record]:
         return self.records.get(dataset, {})
 
+    def memo(self, name: str) -> dict:
+        """A dict kept with these records for values derived from them (the engine's lookups).
+
+        Derived values live as long as the records and never outlive a change of them: a
+        modified copy (e.g. `sensitivity`'s stretched pathway) is a new `Datasets`.
+        """
+        return self.__dict__.setdefault(f"_memo_{name}", {})
+
     def parameter(self, key: str) -> float:
         """The value of a `parameters` record (looked up often: cached on first use)."""
-        cache = self.__dict__.setdefault("_parameter_values", {})
+        cache = self.memo("parameters")
         if key not in cache:
             cache[key] = self.get("parameters")[key].value  # type: ignore[attr-defined]
         return cache[key]
