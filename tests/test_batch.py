@@ -87,3 +87,44 @@ def test_batch_one_row_per_scenario_and_pathway(n):
     result = runner.invoke(app, ["batch"], input=text)
     ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
     assert ids == [i for i in range(n) for _ in range(2)]
+
+
+def _cohort(n: int) -> str:
+    pathways = ["coding-certificate", "associate-hit", "bachelor-him"]
+    return "".join(json.dumps({"id": i, "age": 18 + i % 40, "current_salary": 20_000 + 37 * i,
+                               "percentile": (25, 50, 75)[i % 3],
+                               "pathways": [pathways[i % 3]]}) + "\n" for i in range(n))
+
+
+def test_batch_workers_write_what_one_process_writes(monkeypatch):
+    """Blocks worked on by two worker processes come back complete and in input order."""
+    monkeypatch.setattr("himcalc.cli.batch.BLOCK", 7)
+    text = _cohort(60)
+    one = runner.invoke(app, ["batch", "--jobs", "1"], input=text)
+    two = runner.invoke(app, ["batch", "--jobs", "2"], input=text)
+    assert one.exit_code == 0 and two.exit_code == 0, two.output
+    assert two.stdout == one.stdout
+    assert [json.loads(line)["id"] for line in two.stdout.splitlines()] == list(range(60))
+
+
+def test_batch_workers_stop_at_the_first_bad_line(monkeypatch):
+    """Without --keep-going a bad line in a worker's block stops the run there."""
+    monkeypatch.setattr("himcalc.cli.batch.BLOCK", 5)
+    lines = _cohort(30).splitlines(keepends=True)
+    lines[17] = '{"id": 17, "age": 300}\n'
+    result = runner.invoke(app, ["batch", "--jobs", "2"], input="".join(lines))
+    assert result.exit_code == 1
+    assert "<stdin>:18 (field 'age')" in str(result.exception)
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == list(range(17))
+
+
+def test_batch_block_with_a_bad_line_gives_the_same_rows(monkeypatch):
+    """A block with a bad line is read line by line instead of at once: same rows for the rest."""
+    monkeypatch.setattr("himcalc.cli.batch.BLOCK", 10)
+    good = _cohort(10)
+    lines = good.splitlines(keepends=True)
+    bad = "".join(lines[:4]) + "not json\n" + "".join(lines[4:])
+    clean = runner.invoke(app, ["batch"], input=good)
+    skipped = runner.invoke(app, ["batch", "--keep-going"], input=bad)
+    assert skipped.exit_code == 1 and "<stdin>:5: invalid JSON" in skipped.stderr
+    assert skipped.stdout == clean.stdout

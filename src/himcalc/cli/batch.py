@@ -3,15 +3,21 @@
 Input is JSON Lines (one object per line) or CSV with a header; each record holds any subset
 of the scenario fields (the same names as `compare`'s flags, with underscores), plus
 `pathways` (a list, or a space/comma separated string; default: every pathway open to the
-education), an optional `institution`, and an optional `id` echoed back. Output rows are
-written as soon as each input line is evaluated, so memory does not grow with the input.
+education), an optional `institution`, and an optional `id` echoed back.
+
+Lines are read in blocks of `BLOCK`; each block is planned, evaluated together on numpy
+vectors (`engine.vector`) and written before the next is read, so memory does not grow with
+the input. The first block is worked on here; when more input follows, the rest go to
+`--jobs` worker processes (forked, so they share the loaded data), at most two blocks per
+worker in flight, and their output is written in input order.
 """
 
 from __future__ import annotations
 
 import csv
-import json
+import os
 import sys
+from collections import deque
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -20,7 +26,10 @@ from typing import Annotated, Any, TextIO
 import typer
 
 from himcalc.cli.common import load_data
-from himcalc.errors import HimcalcError, InputError, UsageError
+from himcalc.errors import InputError, UsageError
+
+BLOCK = 2048
+"""Input lines worked on together (a block is the unit a worker process receives)."""
 
 
 class InputFormat(StrEnum):
@@ -39,19 +48,19 @@ def register(app: typer.Typer) -> None:
 
 EXTRA_FIELDS = ("id", "pathways", "institution")
 """Fields a batch record may carry besides the scenario's own."""
+CHUNK = 2048
+"""Scenario × pathway evaluations computed together (`engine.vector`): large enough that the
+per-operation cost of numpy vanishes, small enough that memory stays flat; rows are written
+after each chunk."""
 
 
 def _records(stream: TextIO, fmt: InputFormat, name: str) -> Iterator[tuple[int, Any]]:
-    """(line number, parsed record or the exception) for every non-blank input line."""
+    """(line number, record) for every non-blank input line: the line's text for JSON Lines
+    (parsed where it is worked on), a dict or the error found for a CSV row."""
     if fmt is InputFormat.jsonl:
         for number, line in enumerate(stream, start=1):
-            if not line.strip():
-                continue
-            try:
-                yield number, json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield number, InputError(f"{name}:{number}: invalid JSON: {exc.msg} "
-                                         f"(column {exc.colno})")
+            if line.strip():
+                yield number, line
         return
     reader = csv.DictReader(stream)
     _check_header(reader.fieldnames or [], name)
@@ -76,47 +85,40 @@ def _check_header(fields: list[str], name: str) -> None:
                          f"{', '.join(EXTRA_FIELDS)})")
 
 
-def _split(value: Any) -> list[str] | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return [p for p in value.replace(",", " ").split() if p]
-    if isinstance(value, list) and all(isinstance(p, str) for p in value):
-        return value
-    raise InputError("field 'pathways': must be a list of pathway ids or a string of them")
+def _blocks(records: Iterator[tuple[int, Any]]) -> Iterator[list[tuple[int, Any]]]:
+    block: list[tuple[int, Any]] = []
+    for item in records:
+        block.append(item)
+        if len(block) >= BLOCK:
+            yield block
+            block = []
+    if block:
+        yield block
 
 
-def evaluate_record(data: Any, record: Any, number: int, name: str = "<stdin>") -> list[dict]:
-    """Result rows of one input record; errors name the input, line and field."""
-    from pydantic import ValidationError
-
-    from himcalc.cli.common import resolve_pathways
-    from himcalc.cli.reports import evaluate_rows
-    from himcalc.engine.scenario import Scenario
-    from himcalc.loader import plain_message
-
-    if isinstance(record, Exception):
-        raise record
-    if not isinstance(record, dict):
-        raise InputError(f"{name}:{number}: expected an object of scenario fields, "
-                         f"found {type(record).__name__}")
-    fields = dict(record)
-    rec_id = fields.pop("id", None)
+def default_jobs() -> int:
+    """The CPUs this process may run on."""
     try:
-        names = _split(fields.pop("pathways", None))
-        scenario = Scenario.model_validate(fields)
-        ids = resolve_pathways(data, names, scenario)
-        rows = evaluate_rows(data, scenario, ids)
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        field = ".".join(str(p) for p in err["loc"]) or "record"
-        msg = plain_message(err)
-        if err["type"] == "extra_forbidden":
-            msg = "unknown scenario field (see 'himcalc compare --help'; use _ for -)"
-        raise InputError(f"{name}:{number} (field '{field}'): {msg}") from None
-    except HimcalcError as exc:
-        raise InputError(f"{name}:{number}: {exc.message}") from None
-    return [{"id": rec_id, **row} for row in rows]
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+_DATA: Any = None
+"""The loaded datasets, set before worker processes fork so that they inherit them."""
+
+
+def _work(block: list[tuple[int, Any]], job: Any) -> Any:
+    from himcalc.cli.batch_work import run_block
+
+    return run_block(_DATA, block, job)
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the batch process, which stops them (exit 130)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def batch(
@@ -131,13 +133,16 @@ def batch(
     keep_going: Annotated[bool, typer.Option(
         help="Skip bad lines (reported on stderr) and exit 1 at the end. "
         "Example: --keep-going")] = False,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, max=64, help="Worker processes for inputs longer than one "
+        "block of 2,048 lines (default: the CPUs available). Example: --jobs 1")] = None,
 ) -> None:
     """Evaluate many scenarios: one result row per scenario × pathway, streamed to stdout.
 
     Example: echo '{"id": "ana", "age": 31, "pathways": ["associate-hit"]}' | himcalc batch
     """
-    from himcalc.cli.reports import METRIC_KEYS
-    from himcalc.render.machine import json_line, to_delimited
+    global _DATA
+    from himcalc.cli.batch_work import Job, csv_header, run_block
 
     data = load_data()
     name = "<stdin>" if input_ is None or str(input_) == "-" else str(input_)
@@ -147,31 +152,61 @@ def batch(
         if not input_.is_file():
             raise UsageError(f"{input_}: no such file")
         stream = input_.open(encoding="utf-8", newline="")
-    keys = ["id", *METRIC_KEYS]
+    job = Job(name=name, csv_out=output_format is OutputFormat.csv, keep_going=keep_going)
     out = sys.stdout
+    if job.csv_out:
+        out.write(csv_header())
     failed = 0
-    if output_format is OutputFormat.csv:
-        out.write(to_delimited([], keys))
+
+    def emit(result: Any) -> None:
+        nonlocal failed
+        out.write(result.text)
+        if result.stopped:
+            out.flush()
+            raise InputError(result.errors[0])
+        for message in result.errors:
+            sys.stderr.write(f"error: {message}\n")
+        failed += len(result.errors)
+
     try:
-        for number, record in _records(stream, input_format, name):
-            try:
-                rows = evaluate_record(data, record, number, name)
-            except InputError as exc:
-                if not keep_going:
-                    raise
-                failed += 1
-                sys.stderr.write(f"error: {exc.message}\n")
-                continue
-            if output_format is OutputFormat.csv:
-                out.write(to_delimited(rows, keys).split("\n", 1)[1])
-            else:
-                out.write("".join(json_line({k: r[k] for k in keys}) for r in rows))
+        blocks = _blocks(_records(stream, input_format, name))
+        first = next(blocks, None)
+        if first is not None:
+            emit(run_block(data, first, job))
+        workers = jobs if jobs is not None else default_jobs()
+        if workers <= 1:
+            for block in blocks:
+                emit(run_block(data, block, job))
+        else:
+            _DATA = data
+            _in_workers(blocks, job, workers, emit)
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x})") from None
     finally:
+        _DATA = None
         out.flush()
         if stream is not sys.stdin:
             stream.close()
     if failed:
         sys.stderr.write(f"error: {failed} line(s) skipped\n")
         raise typer.Exit(1)
+
+
+def _in_workers(blocks: Iterator[list[tuple[int, Any]]], job: Any, workers: int,
+                emit: Any) -> None:
+    """Work the remaining blocks in `workers` processes; emit results in input order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork")  # workers inherit the loaded data
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts)
+    pending: deque = deque()
+    try:
+        for block in blocks:
+            pending.append(pool.submit(_work, block, job))
+            if len(pending) >= 2 * workers:
+                emit(pending.popleft().result())
+        while pending:
+            emit(pending.popleft().result())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

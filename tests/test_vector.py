@@ -1,0 +1,163 @@
+"""One engine, two backends: the numpy path `batch` uses gives exactly the scalar results.
+
+`cashflows`, `metrics` and `finance` are written once on the ops backends (`engine.ops`);
+these tests hold the vector backend to the scalar one bit for bit (dict equality of whole
+metric rows, no tolerance), on random valid scenarios mixed in one stack, and hold the
+building blocks (division, powers, IRR, payback) to their scalar meaning.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+import numpy as np
+import numpy_financial as npf
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.test_fuzz import scenarios, shipped
+
+from himcalc.engine import finance
+from himcalc.engine.metrics import evaluate
+from himcalc.engine.ops import SCALAR, array_ops
+from himcalc.engine.plan import make_plan
+from himcalc.engine.scenario import Scenario
+from himcalc.engine.vector import evaluate_many, stack
+from himcalc.errors import HimcalcError
+
+ARRAY = array_ops()
+
+
+def _plans(values_list: list[dict]) -> list:
+    data = shipped()
+    plans = []
+    for values in values_list:
+        scenario = Scenario.model_validate(values)
+        for pid in data.get("pathways"):
+            try:
+                plans.append(make_plan(data, scenario, pid))
+            except HimcalcError:
+                continue
+    return plans
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(scenarios, min_size=1, max_size=6))
+def test_vector_rows_equal_scalar_rows(values_list: list[dict]) -> None:
+    """Random valid scenarios × every pathway, stacked together: each row is the scalar row."""
+    plans = _plans(values_list)
+    expected = [evaluate(p)[0].as_dict() for p in plans]
+    assert evaluate_many(plans) == expected
+
+
+def test_vector_rows_equal_scalar_rows_on_a_cohort() -> None:
+    """A larger, mixed cohort (borrowers, part-time, completion risk, short horizons, taxes)."""
+    rng = random.Random(7)
+    values_list = []
+    for _ in range(150):
+        values = {
+            "age": rng.randint(18, 60),
+            "percentile": rng.choice([10, 25, 50, 75, 90, rng.uniform(10, 90)]),
+            "education": rng.choice(["high_school", "some_college", "associate", "bachelor"]),
+            "study_mode": rng.choice(["full_time", "part_time"]),
+            "completion_risk": rng.random() < 0.3,
+            "tax_rate": rng.choice([0.0, 0.22]),
+            "grants": rng.choice([0, 3000]),
+            "borrow": rng.choice([0, 0, 0, 6000]),
+            "tax_credits": rng.random() < 0.8,
+        }
+        if rng.random() < 0.2:
+            values["horizon"] = rng.choice([1, 2, 3, 8])
+        values_list.append(values)
+    plans = _plans(values_list)
+    assert len(plans) > 300
+    expected = [evaluate(p)[0].as_dict() for p in plans]
+    assert evaluate_many(plans) == expected
+
+
+def test_stack_keeps_a_shared_number_single() -> None:
+    """Numbers every plan shares stay one number; the others become vectors."""
+    data = shipped()
+    plans = [make_plan(data, Scenario(age=age), "associate-hit") for age in (20, 30, 40)]
+    stacked = stack(plans)
+    assert stacked.discount_rate == plans[0].discount_rate
+    assert stacked.horizon.tolist() == [p.horizon for p in plans]
+    assert stacked.span == max(p.horizon for p in plans)
+
+
+@pytest.mark.parametrize(("a", "b"), [(1.0, 0.0), (-1.0, 0.0), (0.0, 0.0), (1.0, -0.0),
+                                      (6.0, 4.0), (math.inf, 0.0)])
+def test_scalar_division_is_ieee_division(a: float, b: float) -> None:
+    """`ops.div` never raises and gives what numpy's (IEEE) division gives."""
+    with np.errstate(all="ignore"):
+        expected = float(np.divide(a, b))
+    got = SCALAR.div(a, b)
+    assert (math.isnan(got) and math.isnan(expected)) or got == expected
+
+
+def test_power_is_bit_identical_to_python() -> None:
+    """numpy's x**2 shortcut can differ from Python's in the last bit; `ops.power` must not."""
+    rng = np.random.default_rng(3)
+    base = 1.0 + rng.uniform(-0.1, 0.2, 50_000)
+    for t in (0, 1, 2, 3, 17, 45):
+        got = ARRAY.power(base, t)
+        assert got.tolist() == [x ** t for x in base.tolist()]
+
+
+def _series(rng: random.Random) -> list[float]:
+    """Cash-flow series like the engine's (costs, then premiums) and harder ones."""
+    n = rng.randint(2, 45)
+    kind = rng.random()
+    if kind < 0.5:  # study costs then a premium: one sign change
+        k = rng.randint(1, min(4, n - 1))
+        return [-rng.uniform(1e3, 6e4) for _ in range(k)] + \
+               [rng.uniform(-5e3, 4e4) for _ in range(n - k)]
+    if kind < 0.7:  # all one sign
+        sign = rng.choice([-1.0, 1.0])
+        return [sign * rng.uniform(0, 1e4) for _ in range(n)]
+    return [rng.uniform(-1e4, 1e4) for _ in range(n)]  # many sign changes
+
+
+def test_vector_irr_and_payback_equal_scalar() -> None:
+    """`irr_of` and `payback_of` on vectors give `irr` and `payback_years` element by element,
+    whichever path each series takes (one sign change, none, or the scalar fallback)."""
+    rng = random.Random(11)
+    series = [_series(rng) for _ in range(400)]
+    width = max(map(len, series))
+    padded = [s + [0.0] * (width - len(s)) for s in series]  # zeros past the end, as in batch
+    columns = [np.array([s[t] for s in padded]) for t in range(width)]
+    with np.errstate(all="ignore"):
+        rates, statuses = finance.irr_of(columns, ARRAY)
+        paybacks = finance.payback_of(columns, ARRAY)
+    for i, flows in enumerate(series):
+        rate, status = finance.irr(flows)
+        assert statuses[i] == status
+        assert (rate is None and math.isnan(rates[i])) or rates[i] == rate
+        payback = finance.payback_years(flows)
+        assert (payback is None and math.isnan(paybacks[i])) or paybacks[i] == payback
+
+
+def test_vector_irr_agrees_with_numpy_financial() -> None:
+    """An independent check: where the flows change sign once, the rate is numpy-financial's."""
+    rng = random.Random(5)
+    series = []
+    while len(series) < 100:
+        flows = _series(rng)
+        if finance._sign_changes(flows) == 1:
+            series.append(flows + [0.0] * (45 - len(flows)))
+    columns = [np.array([s[t] for s in series]) for t in range(45)]
+    with np.errstate(all="ignore"):
+        rates, statuses = finance.irr_of(columns, ARRAY)
+    for flows, rate, status in zip(series, rates, statuses, strict=True):
+        expected = npf.irr(flows)
+        assert status == "ok"
+        assert rate == pytest.approx(expected, rel=1e-7, abs=1e-9)
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_identical_plans_stack(n: int) -> None:
+    """Plans that share every number (one plan, or copies) still give one row each."""
+    data = shipped()
+    plans = [make_plan(data, Scenario(), "associate-hit")] * n
+    assert evaluate_many(plans) == [evaluate(plans[0])[0].as_dict()] * n
