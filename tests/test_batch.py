@@ -128,3 +128,19 @@ def test_batch_block_with_a_bad_line_gives_the_same_rows(monkeypatch):
     skipped = runner.invoke(app, ["batch", "--keep-going"], input=bad)
     assert skipped.exit_code == 1 and "<stdin>:5: invalid JSON" in skipped.stderr
     assert skipped.stdout == clean.stdout
+
+
+def test_batch_plan_error_names_its_line_and_keeps_the_others():
+    """A record whose plan fails (a pathway its education does not open) is reported with its
+    line; with --keep-going the other records' rows are exactly those of a clean run."""
+    good = _cohort(6)
+    lines = good.splitlines(keepends=True)
+    bad = "".join(lines[:3]) + '{"id": "x", "pathways": ["mha"]}\n' + "".join(lines[3:])
+    clean = runner.invoke(app, ["batch"], input=good)
+    skipped = runner.invoke(app, ["batch", "--keep-going"], input=bad)
+    assert skipped.exit_code == 1
+    assert "<stdin>:4: pathway 'mha' requires education" in skipped.stderr
+    assert skipped.stdout == clean.stdout
+    stopped = runner.invoke(app, ["batch"], input=bad)
+    assert "<stdin>:4: pathway 'mha'" in str(stopped.exception)
+    assert stopped.stdout == "".join(clean.stdout.splitlines(keepends=True)[:3])

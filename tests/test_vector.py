@@ -23,7 +23,7 @@ from himcalc.engine.metrics import evaluate
 from himcalc.engine.ops import SCALAR, array_ops
 from himcalc.engine.plan import make_plan
 from himcalc.engine.scenario import Scenario
-from himcalc.engine.vector import evaluate_many, stack
+from himcalc.engine.vector import evaluate_many, evaluate_tasks, rows_of, stack
 from himcalc.errors import HimcalcError
 
 ARRAY = array_ops()
@@ -161,3 +161,22 @@ def test_identical_plans_stack(n: int) -> None:
     data = shipped()
     plans = [make_plan(data, Scenario(), "associate-hit")] * n
     assert evaluate_many(plans) == [evaluate(plans[0])[0].as_dict()] * n
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(scenarios, min_size=1, max_size=8))
+def test_tasks_planned_together_equal_make_plan(values_list: list[dict]) -> None:
+    """Scenario × pathway tasks resolved and evaluated together give, task by task, the row of
+    `evaluate(make_plan(...))`, or the error `make_plan` raises (same message)."""
+    data = shipped()
+    tasks = [(Scenario.model_validate(v), pid) for v in values_list for pid in data.get("pathways")]
+    columns, errors = evaluate_tasks(data, tasks)
+    rows = rows_of(columns)
+    for (scenario, pid), row, error in zip(tasks, rows, errors, strict=True):
+        try:
+            expected = evaluate(make_plan(data, scenario, pid))[0].as_dict()
+        except HimcalcError as exc:
+            assert error == exc.message
+            continue
+        assert error is None
+        assert row == expected

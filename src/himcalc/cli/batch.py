@@ -48,10 +48,6 @@ def register(app: typer.Typer) -> None:
 
 EXTRA_FIELDS = ("id", "pathways", "institution")
 """Fields a batch record may carry besides the scenario's own."""
-CHUNK = 2048
-"""Scenario × pathway evaluations computed together (`engine.vector`): large enough that the
-per-operation cost of numpy vanishes, small enough that memory stays flat; rows are written
-after each chunk."""
 
 
 def _records(stream: TextIO, fmt: InputFormat, name: str) -> Iterator[tuple[int, Any]]:

@@ -8,17 +8,18 @@ This module imports pydantic, numpy and orjson at the top: only the batch comman
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from pydantic import TypeAdapter, ValidationError
 
 from himcalc.cli.common import resolve_pathways
 from himcalc.cli.reports import METRIC_KEYS
 from himcalc.engine.metrics import OPTIONAL
-from himcalc.engine.plan import Plan, make_plan
 from himcalc.engine.scenario import Scenario
-from himcalc.engine.vector import evaluate_columns, rows_of
+from himcalc.engine.vector import evaluate_tasks, rows_of
 from himcalc.errors import HimcalcError, InputError
 from himcalc.loader import plain_message
 from himcalc.models.dataset import Datasets
@@ -29,7 +30,8 @@ KEYS = ("id", *METRIC_KEYS)
 """Columns of an output row."""
 CHUNK = 4096
 """Scenario × pathway evaluations computed together (`engine.vector`): large enough that
-numpy's cost per operation vanishes, small enough that memory stays flat (a few MB)."""
+numpy's cost per operation vanishes, small enough that memory stays flat (about 10 MB of
+cash-flow vectors)."""
 
 
 class BatchRecord(Scenario):
@@ -80,9 +82,9 @@ def parse_line(line: str, number: int, name: str) -> Any:
         raise InputError(f"{name}:{number}: invalid JSON: {exc.msg} (column {exc.colno})") from None
 
 
-def plan_record(data: Datasets, record: Any, number: int,
-                name: str = "<stdin>") -> tuple[Any, list[Plan]]:
-    """(id, engine plans) of one input record, a plan per pathway; errors name line and field.
+def read_record(data: Datasets, record: Any, number: int,
+                name: str = "<stdin>") -> tuple[Any, Scenario, list[str]]:
+    """(id, scenario, pathway ids) of one input record; errors name the line and field.
 
     `record` is a JSON Lines line (text), a CSV row (a dict) or the error found reading it.
     """
@@ -98,8 +100,6 @@ def plan_record(data: Datasets, record: Any, number: int,
     try:
         names = split_pathways(fields.pop("pathways", None))
         scenario = Scenario.model_validate(fields)
-        return rec_id, [make_plan(data, scenario, pid)
-                        for pid in resolve_pathways(data, names, scenario)]
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         field_name = ".".join(str(p) for p in err["loc"]) or "record"
@@ -109,15 +109,13 @@ def plan_record(data: Datasets, record: Any, number: int,
         raise InputError(f"{name}:{number} (field '{field_name}'): {msg}") from None
     except HimcalcError as exc:
         raise InputError(f"{name}:{number}: {exc.message}") from None
+    return rec_id, scenario, _pathways(data, scenario, names, number, name)
 
 
-def _plan_valid(data: Datasets, record: BatchRecord, number: int,
-                name: str) -> tuple[Any, list[Plan]]:
-    """`plan_record` of a record the block's validation has already read and checked."""
+def _pathways(data: Datasets, scenario: Scenario, names: list[str] | None, number: int,
+              name: str) -> list[str]:
     try:
-        names = split_pathways(record.pathways)
-        return record.id, [make_plan(data, record, pid)
-                           for pid in resolve_pathways(data, names, record)]
+        return resolve_pathways(data, names, scenario)
     except HimcalcError as exc:
         raise InputError(f"{name}:{number}: {exc.message}") from None
 
@@ -135,36 +133,69 @@ def _validate_block(block: list[tuple[int, Any]]) -> list[BatchRecord] | None:
 
 
 def run_block(data: Datasets, block: list[tuple[int, Any]], job: Job) -> Result:
-    """Plan, evaluate and format one block of (line number, record) pairs.
+    """Read, plan, evaluate and format one block of (line number, record) pairs.
 
-    Without `keep_going` the block stops at its first bad line; the rows of the lines before
-    it are still in the text.
+    A record's error (a bad field, an unknown pathway, a plan that fails a check) names its
+    line. With `keep_going` the block's other records are written and every error reported;
+    without it the block stops at its first bad line: the rows of the lines before it are
+    written, none after.
     """
-    result = Result()
-    ids: list[Any] = []
-    plans: list[Plan] = []
     valid = _validate_block(block)
+    errors: list[tuple[int, str]] = []
+    entries: list[tuple[int, Any, int, int]] = []  # (line, id, first task, number of tasks)
+    tasks: list[tuple[Scenario, str]] = []
     for k, (number, record) in enumerate(block):
         try:
             if valid is not None:
-                rec_id, got = _plan_valid(data, valid[k], number, job.name)
+                scenario = valid[k]
+                rec_id = scenario.id
+                pids = _pathways(data, scenario, split_pathways(scenario.pathways), number,
+                                 job.name)
             else:
-                rec_id, got = plan_record(data, record, number, job.name)
+                rec_id, scenario, pids = read_record(data, record, number, job.name)
         except InputError as exc:
-            result.errors.append(exc.message)
+            errors.append((number, exc.message))
             if not job.keep_going:
-                result.stopped = True
                 break
             continue
-        ids.extend([rec_id] * len(got))
-        plans.extend(got)
-    parts = []
-    for start in range(0, len(plans), CHUNK):
-        chunk_ids = ids[start:start + CHUNK]
-        columns = evaluate_columns(plans[start:start + CHUNK])
-        parts.append(_format(chunk_ids, columns, job.csv_out))
-    result.text = "".join(parts)
+        entries.append((number, rec_id, len(tasks), len(pids)))
+        tasks.extend((scenario, pid) for pid in pids)
+    columns, task_errors = _evaluate_in_chunks(data, tasks)
+    for number, _, first, count in entries:
+        message = next((m for m in task_errors[first:first + count] if m is not None), None)
+        if message is not None:
+            errors.append((number, f"{job.name}:{number}: {message}"))
+    errors.sort()
+    result = Result(errors=[message for _, message in errors])
+    if errors and not job.keep_going:
+        result.errors = result.errors[:1]
+        result.stopped = True
+    bad = {number for number, _ in errors}
+    stop = errors[0][0] if result.stopped else math.inf
+    ids: list[Any] = []
+    keep: list[int] = []
+    for number, rec_id, first, count in entries:
+        if number < stop and number not in bad:
+            ids.extend([rec_id] * count)
+            keep.extend(range(first, first + count))
+    if len(keep) < len(tasks):
+        columns = {key: ([column[i] for i in keep] if isinstance(column, list)
+                         else column[keep]) for key, column in columns.items()}
+    if keep:
+        result.text = _format(ids, columns, job.csv_out)
     return result
+
+
+def _evaluate_in_chunks(data: Datasets, tasks: list[tuple[Scenario, str]]
+                        ) -> tuple[dict, list[str | None]]:
+    """`evaluate_tasks` of at most `CHUNK` tasks at a time, joined."""
+    if len(tasks) <= CHUNK:
+        return evaluate_tasks(data, tasks)
+    parts = [evaluate_tasks(data, tasks[i:i + CHUNK]) for i in range(0, len(tasks), CHUNK)]
+    columns = {key: ([v for part, _ in parts for v in part[key]] if isinstance(column, list)
+                     else np.concatenate([part[key] for part, _ in parts]))
+               for key, column in parts[0][0].items()}
+    return columns, [e for _, errors in parts for e in errors]
 
 
 def _format(ids: list[Any], columns: dict, csv_out: bool) -> str:

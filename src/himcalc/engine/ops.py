@@ -10,7 +10,8 @@ against an *ops* namespace, so that the same lines evaluate
 
 That is the issue's "one engine": there is no second copy of a formula that could drift.
 Conditionals become `where` (both branches are computed, so divisions go through `div`, which
-never raises); booleans combine with `&`, `|` and `not_`; a loop that stops when every
+never raises); a missing input (None on floats, NaN in vectors) takes its default by `fill`;
+booleans combine with `&`, `|` and `not_`; a loop that stops when every
 evaluation is done asks `any`. Each operation gives bit-identical results on both backends
 (IEEE arithmetic is the same; `power` avoids numpy's special path for an exponent of 2, which
 can differ from ``x ** 2`` in the last bit).
@@ -83,6 +84,11 @@ class ScalarOps:
     def full(like: float, value: float) -> float:
         return value
 
+    @staticmethod
+    def fill(value: float | None, default: float) -> float:
+        """`value`, or `default` where it is missing (None)."""
+        return default if value is None else value
+
 
 SCALAR = ScalarOps()
 
@@ -115,6 +121,10 @@ class _ArrayOps:
 
     def full(self, like, value: float):  # noqa: ANN001, ANN201
         return self.np.full(self.np.shape(like), value, dtype=float)
+
+    def fill(self, value, default):  # noqa: ANN001, ANN201
+        """`value`, or `default` where it is missing (NaN)."""
+        return self.np.where(self.np.isnan(value), default, value)
 
 
 _ARRAY: _ArrayOps | None = None

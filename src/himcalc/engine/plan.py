@@ -9,12 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from himcalc.engine.financing import START, LoanRules
+from himcalc.engine.ops import SCALAR
 from himcalc.engine.salary import wage_at_percentile
 from himcalc.engine.scenario import Scenario
 from himcalc.errors import DatasetError, InputError
 from himcalc.models.dataset import Datasets
 from himcalc.models.education import Pathway
 from himcalc.models.enums import CredentialLevel, Education, StudyMode, TuitionBasis, TuitionTier
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from himcalc.engine.ops import ScalarOps as Ops
 
 
 @dataclass(slots=True)
@@ -137,10 +142,15 @@ class _Terms:
         return found
 
 
+def terms_key(scenario: Scenario, pathway_id: str) -> tuple:
+    """What `_Terms` depend on: the pathway and the scenario's categories."""
+    return (pathway_id, scenario.education, scenario.institution, scenario.study_mode,
+            scenario.tuition_basis, scenario.completion_risk)
+
+
 def _terms(data: Datasets, scenario: Scenario, pathway_id: str) -> _Terms:
     """The cached `_Terms` of this pathway and the scenario's categories."""
-    key = (pathway_id, scenario.education, scenario.institution, scenario.study_mode,
-           scenario.tuition_basis, scenario.completion_risk)
+    key = terms_key(scenario, pathway_id)
     cache = data.memo("plan_terms")
     found = cache.get(key)
     if found is None:
@@ -198,65 +208,70 @@ def _look_up_terms(data: Datasets, scenario: Scenario, pathway_id: str) -> _Term
     )
 
 
+SCENARIO_NUMBERS = (
+    "age", "retire_age", "horizon", "tuition", "current_salary", "salary_kept_share",
+    "completion_probability", "employer_assistance", "cap_employer_assistance", "wage_growth",
+    "tuition_growth", "discount_rate", "tax_rate", "grants", "tax_credits",
+)
+"""The scenario's own numbers (and flags) `resolve` reads; None means "the default"."""
+
+
+def resolve(terms: _Terms, s, o: Ops = SCALAR) -> dict:  # noqa: ANN001
+    """The plan's numbers from the pathway's `terms` and the scenario's numbers `s`.
+
+    Written on the ops backends (`engine.ops`): `s` holds a scenario's numbers (None for a
+    default) or, for many scenarios sharing `terms`, vectors of them (NaN for a default), and
+    `o.fill` picks the default. `make_plan` checks the result before using it.
+    """
+    d = terms.defaults
+    age = o.fill(s.age, int(d["start_age"]))
+    horizon = o.fill(s.horizon, o.fill(s.retire_age, int(d["retire_age"])) - age)
+    tuition = o.fill(s.tuition, o.nan if terms.tuition is None else terms.tuition)
+    assistance = s.employer_assistance
+    return {
+        "age": age,
+        "horizon": horizon,
+        "tuition": tuition,
+        "years_to_complete": terms.years,
+        "noncompleter_years": terms.noncompleter_years,
+        "completion_probability": o.fill(s.completion_probability, terms.completion_probability),
+        "direct_cost_per_year": (tuition + terms.books) * terms.full_time_years / terms.years,
+        "exam_fee": terms.exam_fee,
+        "counterfactual": o.fill(s.current_salary, terms.counterfactual),
+        "kept_share": o.fill(s.salary_kept_share, terms.kept_share),
+        "wage_growth": o.fill(s.wage_growth, d["wage_growth"]),
+        "tuition_growth": o.fill(s.tuition_growth, d["tuition_growth"]),
+        "discount_rate": o.fill(s.discount_rate, d["discount_rate"]),
+        "tax_rate": o.fill(s.tax_rate, d["tax_rate"]),
+        "grants_per_year": s.grants,
+        "assistance_per_year": o.where(s.cap_employer_assistance,
+                                       o.minimum(assistance, d["section_127_limit"]), assistance),
+        "tax_credits": s.tax_credits,
+        "aotc_years": terms.aotc_years,
+        "aotc_max": d["aotc_max"],
+        "llc_rate": d["llc_rate"],
+        "llc_limit": d["llc_expense_limit"],
+        "phaseout_start": d["credit_phaseout_start"],
+        "phaseout_end": d["credit_phaseout_end"],
+    }
+
+
 def make_plan(data: Datasets, scenario: Scenario, pathway_id: str) -> Plan:
     """Apply defaults and look up every figure the year loop needs."""
     terms = _terms(data, scenario, pathway_id)
-    defaults = terms.defaults
-    age = scenario.age if scenario.age is not None else int(defaults["start_age"])
-    retire = (scenario.retire_age if scenario.retire_age is not None
-              else int(defaults["retire_age"]))
-    horizon = scenario.horizon if scenario.horizon is not None else retire - age
+    values = resolve(terms, scenario)
+    horizon, age = values["horizon"], values["age"]
     if horizon < 1:
         raise InputError(f"horizon is {horizon} years: retire_age must be above age ({age})")
-    tuition = scenario.tuition if scenario.tuition is not None else terms.tuition
-    if tuition is None:
+    tuition = values.pop("tuition")
+    if tuition != tuition:  # NaN: neither the scenario nor the data gives one
         raise InputError(terms.tuition_error)
-    years = terms.years
-    total_direct = (tuition + terms.books) * terms.full_time_years
-
-    counterfactual = scenario.current_salary
-    if counterfactual is None:
-        counterfactual = terms.counterfactual
-    kept = scenario.salary_kept_share
-    if kept is None:
-        kept = terms.kept_share
-    probability = scenario.completion_probability
-    if probability is None:
-        probability = terms.completion_probability
-    assistance = scenario.employer_assistance
-    if scenario.cap_employer_assistance:
-        assistance = min(assistance, defaults["section_127_limit"])
-    wage_growth, tuition_growth = scenario.wage_growth, scenario.tuition_growth
-    discount_rate, tax_rate = scenario.discount_rate, scenario.tax_rate
-
     return Plan(
         pathway=pathway_id,
         institution=scenario.institution.value,
         study_mode=scenario.study_mode.value,
         credential_level=terms.credential_level,
-        age=age,
-        horizon=horizon,
-        years_to_complete=years,
-        noncompleter_years=terms.noncompleter_years,
-        completion_probability=probability,
-        direct_cost_per_year=total_direct / years,
-        exam_fee=terms.exam_fee,
-        counterfactual=counterfactual,
-        kept_share=kept,
         stages=terms.stages(scenario.percentile),
-        wage_growth=defaults["wage_growth"] if wage_growth is None else wage_growth,
-        tuition_growth=defaults["tuition_growth"] if tuition_growth is None else tuition_growth,
-        discount_rate=defaults["discount_rate"] if discount_rate is None else discount_rate,
-        tax_rate=defaults["tax_rate"] if tax_rate is None else tax_rate,
-        grants_per_year=scenario.grants,
-        assistance_per_year=assistance,
-        tax_credits=scenario.tax_credits,
-        aotc_years=terms.aotc_years,
-        aotc_max=defaults["aotc_max"],
-        llc_rate=defaults["llc_rate"],
-        llc_limit=defaults["llc_expense_limit"],
-        phaseout_start=defaults["credit_phaseout_start"],
-        phaseout_end=defaults["credit_phaseout_end"],
         borrow_per_year=scenario.borrow,
         loan_rate=scenario.loan_rate,
         private_loan_rate=scenario.private_loan_rate,
@@ -265,6 +280,7 @@ def make_plan(data: Datasets, scenario: Scenario, pathway_id: str) -> Plan:
         independent=age >= 24,
         first_year_in_school=terms.first_year_in_school,
         loan_rules=_loan_rules(data, terms.undergraduate) if scenario.borrow > 0 else None,
+        **values,
     )
 
 

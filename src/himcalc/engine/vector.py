@@ -1,13 +1,17 @@
-"""Many evaluations at once: plans stacked into vectors and run through the one engine.
+"""Many evaluations at once: scenarios planned and evaluated together on numpy vectors.
 
-`cashflows.project` and `metrics.measure_columns` are written on the ops backends
-(`engine.ops`); here a list of plans becomes one `StackedPlan` whose every number is a numpy
-vector with one element per plan, and the same formulas run on those vectors. Each row that
-comes back equals `metrics.evaluate(plan)` for its plan, bit for bit (tested).
+The engine's steps are written once on the ops backends (`engine.ops`): `plan.resolve` turns
+a scenario's numbers into a plan's, `cashflows.project` and `metrics.measure_columns` turn a
+plan into flows and metrics. Here those same functions run on vectors with one element per
+(scenario, pathway) *task*: tasks that share a pathway and the scenario's categories share
+their data look-ups (`plan._terms`) and are resolved together, then every task is projected
+and measured in one stack. Each result equals `metrics.evaluate(plan.make_plan(...))` for its
+task, bit for bit (tests/test_vector.py).
 
-Two kinds of plan take the scalar path one by one instead: plans that borrow (the federal loan
-model works month by month on a schedule of its own, `engine.loans`) and, inside
-`finance.irr_of`, series whose IRR needs more than the one-sign-change test.
+Some tasks take the scalar path one by one instead: tasks that borrow (the federal loan model
+works month by month on a schedule of its own, `engine.loans`), tasks whose plan fails a check
+(the scalar `make_plan` then gives the error message), and, inside `finance.irr_of`, series
+whose IRR needs more than the one-sign-change test.
 
 numpy is imported here and only here (and in `simulate`); `batch` imports this module.
 """
@@ -17,13 +21,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from operator import attrgetter
+from typing import Any
 
 import numpy as np
 
+from himcalc.engine import plan as planning
 from himcalc.engine.cashflows import project
 from himcalc.engine.metrics import Metrics, evaluate, measure_columns
 from himcalc.engine.ops import array_ops
-from himcalc.engine.plan import Plan
+from himcalc.engine.plan import Plan, make_plan
+from himcalc.engine.scenario import Scenario
+from himcalc.errors import HimcalcError
 
 NUMBERS = (
     "horizon", "years_to_complete", "noncompleter_years", "completion_probability",
@@ -33,15 +41,17 @@ NUMBERS = (
     "phaseout_end",
 )
 """The plan numbers the formulas read (a field missing here fails loudly: AttributeError)."""
-LABELS = ("pathway", "institution", "study_mode")
-"""Plan labels that metrics echo, kept as lists."""
 METRIC_LABELS = ("pathway", "institution", "study_mode", "irr_status")
 """Metrics that are labels, returned as lists."""
+
+Task = tuple[Scenario, str]
+"""One evaluation: a scenario and a pathway id."""
 
 
 @dataclass(frozen=True, slots=True)
 class StackedPlan:
-    """A `Plan` whose numbers are vectors; `stages` are padded with stages that never start."""
+    """A `Plan` whose numbers are vectors (or one number all share); `stages` are padded with
+    stages that never start."""
 
     columns: dict
     stages: tuple
@@ -54,69 +64,65 @@ class StackedPlan:
             raise AttributeError(name) from None
 
 
-def stack(plans: list[Plan]) -> StackedPlan:
-    """One `StackedPlan` from plans that do not borrow.
+class _Numbers:
+    """The scenario numbers of many tasks, as vectors with NaN for "the default"."""
 
-    A number that is the same in every plan stays a single number (numpy broadcasts it), which
-    spares the formulas work on the inputs a batch leaves at their defaults.
+    def __init__(self, scenarios: list[Scenario]) -> None:
+        rows = map(attrgetter(*planning.SCENARIO_NUMBERS), scenarios)
+        for name, values in zip(planning.SCENARIO_NUMBERS, zip(*rows, strict=True), strict=True):
+            if None not in values:
+                column = np.array(values, dtype=float)
+            else:
+                column = np.array([math.nan if v is None else v for v in values], dtype=float)
+            if name in ("cap_employer_assistance", "tax_credits"):
+                column = column != 0.0
+            setattr(self, name, column)
+
+
+def evaluate_tasks(data: Any, tasks: list[Task]) -> tuple[dict, list[str | None]]:
+    """The metrics of every task, in order, as columns, and each task's error (or None).
+
+    A column is a numpy vector (NaN where the metric is None, and in the rows of tasks with an
+    error) or, for labels, a list. Element i equals `evaluate(make_plan(data, *tasks[i]))`.
     """
-    numbers = np.array(list(map(attrgetter(*NUMBERS), plans)), dtype=float).T.copy()
-    columns: dict = {name: _column(row) for name, row in zip(NUMBERS, numbers, strict=True)}
-    columns["tax_credits"] = columns["tax_credits"] != 0.0
-    # Always a vector: masking each year by it gives every flow one element per plan.
-    columns["horizon"] = numbers[NUMBERS.index("horizon")]
-    for name in LABELS:
-        columns[name] = [getattr(p, name) for p in plans]
-    stage_lists = [p.stages for p in plans]
-    stages = []
-    for k in range(max(map(len, stage_lists))):
-        starts = [s[k][0] if k < len(s) else math.inf for s in stage_lists]
-        wages = [s[min(k, len(s) - 1)][1] for s in stage_lists]
-        stages.append((_column(np.array(starts)), _column(np.array(wages))))
-    span = int(np.max(columns["horizon"]))
-    return StackedPlan(columns, tuple(stages), span)
-
-
-def _column(values: np.ndarray) -> np.ndarray | float:
-    """`values`, or their one value when they are all equal."""
-    first = values[0]
-    if values[-1] == first and (values == first).all():
-        return first.item()
-    return values
-
-
-def evaluate_columns(plans: list[Plan]) -> dict:
-    """The metrics of every plan, in order, as columns: `Metrics` field -> a numpy vector
-    (NaN where the metric is None) or, for labels, a list.
-
-    Element i equals `metrics.evaluate(plans[i])` (tested, bit for bit).
-    """
-    if not plans:
-        return {key: [] if key in METRIC_LABELS else np.empty(0) for key in Metrics.__slots__}
-    borrowers = [i for i, p in enumerate(plans)
-                 if p.loan_rules is not None and p.borrow_per_year > 0]
-    if not borrowers:
-        return _evaluate_stacked(plans)
-    alone = set(borrowers)
-    together = [i for i in range(len(plans)) if i not in alone]
-    rows = {i: evaluate(plans[i])[0].as_dict() for i in borrowers}
-    parts = _evaluate_stacked([plans[i] for i in together]) if together else {}
-    order = {i: k for k, i in enumerate(together)}
+    n = len(tasks)
+    errors: list[str | None] = [None] * n
+    together, stacked = _plan_together(data, tasks)
+    rows: dict[int, dict] = {}
+    for i in sorted(set(range(n)) - set(together)):
+        try:
+            rows[i] = evaluate(make_plan(data, *tasks[i]))[0].as_dict()
+        except HimcalcError as exc:
+            errors[i] = exc.message
+    parts = _evaluate(stacked, len(together)) if together else {}
+    if len(together) == n:
+        return parts, errors
+    position = {task: k for k, task in enumerate(together)}
     columns = {}
     for key in Metrics.__slots__:
-        values = [_nan(rows[i][key]) if i in alone else parts[key][order[i]]
-                  for i in range(len(plans))]
+        blank = "" if key in METRIC_LABELS else math.nan
+        values = [parts[key][position[i]] if i in position
+                  else _nan(rows[i][key]) if i in rows else blank for i in range(n)]
         columns[key] = values if key in METRIC_LABELS else np.array(values, dtype=float)
-    return columns
+    return columns, errors
 
 
 def evaluate_many(plans: list[Plan]) -> list[dict]:
-    """`metrics.evaluate(plan)[0].as_dict()` of every plan, in order, computed together."""
-    return rows_of(evaluate_columns(plans))
+    """`metrics.evaluate(plan)[0].as_dict()` of every plan, in order, computed together.
+
+    For plans already made (tests, callers with their own plans): stacks them as they are.
+    """
+    if not plans:
+        return []
+    together = [i for i, p in enumerate(plans) if p.loan_rules is None]
+    parts = _evaluate(stack([plans[i] for i in together]), len(together)) if together else {}
+    rows_together = dict(zip(together, rows_of(parts), strict=True)) if together else {}
+    return [rows_together[i] if i in rows_together else evaluate(p)[0].as_dict()
+            for i, p in enumerate(plans)]
 
 
 def rows_of(columns: dict) -> list[dict]:
-    """`evaluate_columns`' columns as one `Metrics.as_dict()`-like dict per evaluation."""
+    """Columns as one `Metrics.as_dict()`-like dict per evaluation (None for NaN)."""
     values = []
     for key in Metrics.__slots__:
         column = columns[key]
@@ -127,17 +133,99 @@ def rows_of(columns: dict) -> list[dict]:
     return [dict(zip(Metrics.__slots__, row, strict=True)) for row in zip(*values, strict=True)]
 
 
-def _nan(value: float | None) -> float:
-    return math.nan if value is None else value
+def stack(plans: list[Plan]) -> StackedPlan:
+    """One `StackedPlan` from plans made one by one (that do not borrow)."""
+    numbers = np.array(list(map(attrgetter(*NUMBERS), plans)), dtype=float).T.copy()
+    columns = dict(zip(NUMBERS, numbers, strict=True))
+    for name in ("pathway", "institution", "study_mode"):
+        columns[name] = [getattr(p, name) for p in plans]
+    depth = max(len(p.stages) for p in plans)
+    starts = np.full((depth, len(plans)), math.inf)
+    wages = np.zeros((depth, len(plans)))
+    for j, p in enumerate(plans):
+        for k, (start, wage) in enumerate(p.stages):
+            starts[k, j] = start
+            wages[k, j] = wage
+    return _finish(columns, list(zip(starts, wages, strict=True)))
 
 
-def _evaluate_stacked(plans: list[Plan]) -> dict:
+def _plan_together(data: Any, tasks: list[Task]) -> tuple[list[int], StackedPlan | None]:
+    """(indices of the tasks planned on vectors, their `StackedPlan`).
+
+    Tasks are grouped by `plan.terms_key`; each group's data look-ups are made once and its
+    scenario numbers resolved together by `plan.resolve`. A task that borrows, a group whose
+    look-up fails, and a task whose resolved plan fails `make_plan`'s checks are left out.
+    """
     o = array_ops()
-    stacked = stack(plans)
+    groups: dict[tuple, list[int]] = {}
+    for i, (scenario, pid) in enumerate(tasks):
+        if scenario.borrow <= 0:
+            groups.setdefault(planning.terms_key(scenario, pid), []).append(i)
+    parts = []
+    for indices in groups.values():
+        first, pid = tasks[indices[0]]
+        try:
+            terms = planning._terms(data, first, pid)
+        except HimcalcError:
+            continue
+        scenarios = [tasks[i][0] for i in indices]
+        with np.errstate(all="ignore"):
+            values = planning.resolve(terms, _Numbers(scenarios), o)
+        good = (values["horizon"] >= 1) & ~np.isnan(values["tuition"])
+        stages = [terms.stages(s.percentile) for s in scenarios]
+        parts.append((np.array(indices), good, values, stages, pid, first))
+    chosen = sorted(i for indices, good, *_ in parts for i in indices[good].tolist())
+    if not chosen:
+        return [], None
+    position = np.full(len(tasks), -1)
+    position[chosen] = np.arange(len(chosen))
+    m = len(chosen)
+    columns: dict = {name: np.empty(m) for name in NUMBERS}
+    labels = {name: np.empty(m, dtype=object) for name in ("pathway", "institution", "study_mode")}
+    depth = max(len(part[3][0]) for part in parts)
+    starts = np.full((depth, m), math.inf)
+    wages = np.zeros((depth, m))
+    for indices, good, values, stages, pid, first in parts:
+        at = position[indices[good]]
+        for name in NUMBERS:
+            columns[name][at] = np.broadcast_to(values[name], good.shape)[good]
+        for k in range(len(stages[0])):
+            starts[k, at] = stages[0][k][0]
+            wages[k, at] = np.array([s[k][1] for s in stages])[good]
+        # The pathway, institution and study mode are part of the group's key.
+        labels["pathway"][at] = pid
+        labels["institution"][at] = first.institution.value
+        labels["study_mode"][at] = first.study_mode.value
+    columns.update({name: label.tolist() for name, label in labels.items()})
+    return chosen, _finish(columns, list(zip(starts, wages, strict=True)))
+
+
+def _finish(columns: dict, stages: list) -> StackedPlan:
+    """The `StackedPlan`: numbers every task shares become one number (numpy broadcasts it,
+    which spares the formulas work on the inputs a batch leaves at their defaults); the
+    horizon stays a vector, so that masking each year by it gives every flow one element per
+    task."""
+    columns["tax_credits"] = columns["tax_credits"] != 0.0
+    for name in NUMBERS:
+        if name != "horizon":
+            columns[name] = _single(columns[name])
+    stages = tuple((_single(start), _single(wage)) for start, wage in stages)
+    return StackedPlan(columns, stages, int(np.max(columns["horizon"])))
+
+
+def _single(values: np.ndarray) -> np.ndarray | float | bool:
+    """`values`, or their one value when they are all equal."""
+    first = values[0]
+    if values[-1] == first and (values == first).all():
+        return first.item()
+    return values
+
+
+def _evaluate(stacked: StackedPlan | None, n: int) -> dict:
+    o = array_ops()
     with np.errstate(all="ignore"):  # `where` computes both branches; the unused one may be inf
         flows, completer = project(stacked, o)
         columns = measure_columns(stacked, flows, completer, o)
-    n = len(plans)
     for key in Metrics.__slots__:
         value = columns[key]
         if key in METRIC_LABELS:
@@ -145,3 +233,12 @@ def _evaluate_stacked(plans: list[Plan]) -> dict:
         else:
             columns[key] = np.broadcast_to(np.asarray(value, dtype=float), (n,))
     return columns
+
+
+def _empty(n: int) -> dict:
+    return {key: [""] * n if key in METRIC_LABELS else np.full(n, math.nan)
+            for key in Metrics.__slots__}
+
+
+def _nan(value: float | None) -> float:
+    return math.nan if value is None else value
