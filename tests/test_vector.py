@@ -8,6 +8,7 @@ building blocks (division, powers, IRR, payback) to their scalar meaning.
 
 from __future__ import annotations
 
+import doctest
 import math
 import random
 
@@ -180,3 +181,24 @@ def test_tasks_planned_together_equal_make_plan(values_list: list[dict]) -> None
             continue
         assert error is None
         assert row == expected
+
+
+def test_doctests() -> None:
+    """The examples in the docstrings of the ops backends, the planner and the writer hold."""
+    import himcalc.engine.finance as finance_module
+    import himcalc.engine.ops as ops_module
+    import himcalc.render.columnar as columnar_module
+
+    for module in (ops_module, columnar_module, finance_module):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
+def test_json_lines_refuses_non_finite_numbers() -> None:
+    """NaN is null only where a metric may be undefined; infinity is never written."""
+    from himcalc.render.columnar import json_lines
+
+    with pytest.raises(ValueError, match="non-finite"):
+        json_lines([1], {"npv": np.array([np.nan])}, ["id", "npv"])
+    with pytest.raises(ValueError, match="non-finite"):
+        json_lines([1], {"irr": np.array([np.inf])}, ["id", "irr"], nullable=["irr"])

@@ -29,7 +29,7 @@ earnings with the credential, ``m_s(t)`` the run's wage multiplier for the stage
 and ``r_t`` its growth factor. This is exact for the earnings, taxes and costs; aid and loans are
 the central path's (docs/risk.md, "What is approximated"). With every spread zero the run's flows
 *are* the engine's, bit for bit, and so are its NPV (the running sum of discounted flows, as
-`metrics.measure`) and payback (the algorithm of `finance.payback_years`, vectorised).
+`metrics.measure`) and payback (`finance.payback_of` on the numpy backend).
 
 Conventions: rows of ``flows[t]`` are years from the start of study (t = 0), real dollars,
 outflows negative; payback in years from the start of study, NaN internally and None in results
@@ -47,7 +47,9 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
+from himcalc.engine import finance
 from himcalc.engine.cashflows import Flows, project, wage_after
+from himcalc.engine.ops import array_ops
 from himcalc.engine.plan import Plan, make_plan
 from himcalc.engine.salary import z_score
 from himcalc.engine.scenario import Scenario
@@ -212,34 +214,15 @@ def npv_rows(rate: float, net: np.ndarray) -> np.ndarray:
 def payback_rows(net: np.ndarray) -> np.ndarray:
     """`finance.payback_years` of each column of `net` (years × runs); NaN for None.
 
-    Same rules: the first crossing after the running total has gone negative, interpolated
-    inside the year; 0.0 when the total is positive before it is ever negative; NaN when it
-    never turns non-negative (or every flow is zero).
+    The engine's own payback (`finance.payback_of`) run on the numpy backend, one year (a
+    vector over runs) at a time.
 
     >>> payback_rows(np.array([[-100.0, 50.0, -1.0], [40.0, -100.0, 0.0],
     ...                        [40.0, 200.0, 0.0], [40.0, 0.0, 0.0]])).tolist()
     [3.5, 0.0, nan]
     """
-    years, runs = net.shape
-    cum = np.cumsum(net, axis=0)
-    neg = cum < 0.0
-    pos = cum > 0.0
-    any_neg = neg.any(axis=0)
-    first_neg = np.where(any_neg, neg.argmax(axis=0), years)
-    first_pos = np.where(pos.any(axis=0), pos.argmax(axis=0), years)
-    zero = first_pos < first_neg  # ahead before ever under water
-    rows = np.arange(years)[:, None]
-    cross = (cum >= 0.0) & (rows > first_neg[None, :])
-    found = cross.any(axis=0) & any_neg & ~zero
-    k = cross.argmax(axis=0)
-    cols = np.arange(runs)
-    prev = cum[np.maximum(k - 1, 0), cols]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value = k + (-prev) / net[k, cols]
-    out = np.full(runs, np.nan)
-    out[found] = value[found]
-    out[zero] = 0.0
-    return out
+    with np.errstate(all="ignore"):
+        return np.asarray(finance.payback_of(list(net), array_ops()), dtype=float)
 
 
 def quantile(values: np.ndarray, q: float) -> float | None:

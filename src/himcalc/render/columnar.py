@@ -7,7 +7,8 @@ as with `json`, though the notation of very small or large ones may differ (``1.
 `json` writes ``1.5e-07``): the values are identical.
 
 >>> import numpy as np
->>> json_lines([1, "b"], {"x": np.array([0.5, np.nan]), "s": ["ok", "ok"]}, ["id", "x", "s"])
+>>> json_lines([1, "b"], {"x": np.array([0.5, np.nan]), "s": ["ok", "ok"]}, ["id", "x", "s"],
+...            nullable=["x"])
 '{"id":1,"x":0.5,"s":"ok"}\\n{"id":"b","x":null,"s":"ok"}\\n'
 """
 
@@ -41,7 +42,7 @@ def json_lines(ids: list, columns: dict, keys: Sequence[str], nullable: Sequence
         cells.append(orjson.dumps(column, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1]
                      .decode().split(","))
     template = "{" + ",".join(f"{json.dumps(k)}:%s" for k in keys) + "}\n"
-    return "".join(template % row for row in zip(*cells, strict=True))
+    return "".join(map(template.__mod__, zip(*cells, strict=True)))
 
 
 def _value(value: object) -> str:
