@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import typer
+from typer.testing import CliRunner
 
-from himcalc.cli.main import app
+from himcalc.cli.main import COMMAND_MODULES, app
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,17 +30,57 @@ def test_cli_reference_is_current(tmp_path):
     )
 
 
-def _commands(group: typer.Typer, prefix: str = ""):
-    for info in group.registered_commands:
-        yield prefix + (info.name or info.callback.__name__), info.callback
-    for sub in group.registered_groups:
-        yield from _commands(sub.typer_instance, prefix + sub.name + " ")
+def _commands():
+    """Every leaf command of the click tree (sub-commands are loaded on demand, so the typer
+    app's own registry does not list them)."""
+
+    def walk(cmd, path):
+        if hasattr(cmd, "commands"):
+            for name, sub in cmd.commands.items():
+                yield from walk(sub, [*path, name])
+        else:
+            yield " ".join(path), cmd
+
+    return list(walk(typer.main.get_command(app), []))
 
 
-@pytest.mark.parametrize("name,callback", list(_commands(app)))
-def test_every_command_has_help_with_example(name, callback):
+def test_every_command_module_is_listed():
+    """Every command is reachable, in --help order (a command whose module is missing from
+    `COMMAND_MODULES` would silently vanish from the CLI)."""
+    names = [name for name, _ in _commands()]
+    assert names == ["compare", "show", "simulate", "sensitivity", "batch", "loan", "data list",
+                     "data show", "data validate", "data schema", "data sources"]
+
+
+def test_each_command_module_defines_exactly_its_commands():
+    """`COMMAND_MODULES` names every command each module registers, and no other: a command
+    missing from it could not be invoked before its module happened to be loaded."""
+    for module in set(COMMAND_MODULES.values()):
+        sub = typer.Typer()
+        importlib.import_module(module).register(sub)
+        defined = set(typer.main.get_group(sub).commands)
+        assert defined == {n for n, m in COMMAND_MODULES.items() if m == module}, module
+
+
+def test_a_command_loads_only_its_own_module():
+    """`himcalc compare` imports no other command's module (that is the start-up time the
+    on-demand commands save), and a typo is still matched against every command."""
+    code = ("import sys; from himcalc.cli.main import main_entry; main_entry(['compare', '-f', "
+            "'json']); print(sorted(m for m in sys.modules if m.startswith('himcalc.cli.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.splitlines()[-1]
+    assert "himcalc.cli.reports" in out
+    for other in ("risk", "batch", "loan", "data"):
+        assert f"himcalc.cli.{other}'" not in out
+    result = CliRunner().invoke(app, ["compair"])
+    assert result.exit_code == 2
+    assert "Did you mean 'compare'?" in result.output
+
+
+@pytest.mark.parametrize("name,command", _commands(), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_command_has_help_with_example(name, command):
     """Every command documents itself, with an example, so --help teaches by showing."""
-    doc = callback.__doc__ or ""
+    doc = command.help or ""
     assert doc.strip(), name
     assert "Example" in doc or "example" in doc, name
 

@@ -16,6 +16,10 @@ from himcalc.render.report import Format, Report, emit
 app = typer.Typer(no_args_is_help=True, help="List, show, validate and document the datasets.")
 
 
+def register(parent: typer.Typer) -> None:
+    parent.add_typer(app, name="data")
+
+
 def _vintage(records: dict[str, Any]) -> str:
     years = sorted({r.source.year for r in records.values()})
     return str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"

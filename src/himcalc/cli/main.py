@@ -7,24 +7,84 @@ stderr; `--debug` shows the traceback instead.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from himcalc import __version__
-from himcalc.cli import batch as batch_cmd
-from himcalc.cli import data as data_cmd
-from himcalc.cli import loan as loan_cmd
-from himcalc.cli import reports, risk
 from himcalc.cli.common import STATE
 from himcalc.errors import ExitCode, HimcalcError
 
+COMMAND_MODULES: dict[str, str] = {
+    "compare": "himcalc.cli.reports",
+    "show": "himcalc.cli.reports",
+    "simulate": "himcalc.cli.risk",
+    "sensitivity": "himcalc.cli.risk",
+    "batch": "himcalc.cli.batch",
+    "loan": "himcalc.cli.loan",
+    "data": "himcalc.cli.data",
+}
+"""Every sub-command, in `--help` order, and the module whose `register(app)` defines it."""
+
+
+class _CommandsOnDemand(MutableMapping[str, Any]):
+    """The sub-commands by name; a command's module is imported when the command is looked up.
+
+    Why: importing every command module and letting typer turn all ~130 of their options into
+    click parameters costs ≈ 20 ms per run, and a run uses one command. Names are known without
+    importing anything, so typo suggestions stay complete; `--help` looks every command up and
+    so loads them all. (Click documents this as "lazily loading subcommands".)
+    """
+
+    def __init__(self) -> None:
+        self._loaded: dict[str, Any] = {}
+
+    def _load(self, module: str) -> None:
+        sub = typer.Typer()
+        importlib.import_module(module).register(sub)
+        for name, command in typer.main.get_group(sub).commands.items():
+            self._loaded.setdefault(name, command)
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._loaded and name in COMMAND_MODULES:
+            self._load(COMMAND_MODULES[name])
+        return self._loaded[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in COMMAND_MODULES or name in self._loaded
+
+    def __iter__(self) -> Iterator[str]:
+        yield from COMMAND_MODULES
+        yield from (name for name in self._loaded if name not in COMMAND_MODULES)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        raise TypeError("himcalc's commands cannot be removed")
+
+
+class _Himcalc(TyperGroup):
+    """The top-level group, whose sub-commands are `_CommandsOnDemand`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.commands = _CommandsOnDemand()
+
+
 app = typer.Typer(
     name="himcalc",
+    cls=_Himcalc,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -54,13 +114,6 @@ def main(
     """Payback, NPV and IRR of Health Information Management credentials."""
     STATE.data_path = data
     STATE.debug = debug
-
-
-app.add_typer(data_cmd.app, name="data")
-reports.register(app)
-risk.register(app)
-batch_cmd.register(app)
-loan_cmd.register(app)
 
 
 def _error(message: str, details: list[str] | None = None) -> None:
