@@ -73,7 +73,7 @@ def startup(runs: int) -> None:
         "compare": [*himcalc(), "compare", "-f", "json"],
         "version": [*himcalc(), "--version"],
     }
-    for cmd in commands.values():  # warm the disk cache and himcalc's data cache
+    for cmd in commands.values():  # warm the disk cache
         wall_time(cmd)
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
