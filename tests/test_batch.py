@@ -144,3 +144,17 @@ def test_batch_plan_error_names_its_line_and_keeps_the_others():
     stopped = runner.invoke(app, ["batch"], input=bad)
     assert "<stdin>:4: pathway 'mha'" in str(stopped.exception)
     assert stopped.stdout == "".join(clean.stdout.splitlines(keepends=True)[:3])
+
+
+def test_batch_undecodable_input_keeps_the_rows_read_before_it(monkeypatch, tmp_path):
+    """Bytes that are not UTF-8 deep in a long input: an error naming the file, and the rows
+    written are those of lines read before it, complete and in order."""
+    monkeypatch.setattr("himcalc.cli.batch.BLOCK", 50)
+    text = _cohort(400)
+    path = tmp_path / "cohort.jsonl"
+    path.write_bytes(text.encode() + b'{"id": "\xff"}\n')
+    result = runner.invoke(app, ["batch", "--jobs", "2", "--input", str(path)])
+    assert result.exit_code == 1
+    assert "not UTF-8" in str(result.exception)
+    clean = runner.invoke(app, ["batch", "--jobs", "1"], input=text).stdout
+    assert result.stdout and clean.startswith(result.stdout)

@@ -6,15 +6,15 @@ of the scenario fields (the same names as `compare`'s flags, with underscores), 
 education), an optional `institution`, and an optional `id` echoed back.
 
 Lines are read in blocks of `BLOCK`; each block is planned, evaluated together on numpy
-vectors (`engine.vector`) and written before the next is read, so memory does not grow with
-the input. The first block is worked on here; when more input follows, the rest go to
-`--jobs` worker processes (forked, so they share the loaded data), at most two blocks per
-worker in flight, and their output is written in input order.
+vectors (`engine.vector`) and written in input order, so memory does not grow with the input.
+A single block is worked on here; when more input follows, the blocks go to `--jobs` worker
+processes (forked, so they share the loaded data), at most two blocks per worker in flight.
 """
 
 from __future__ import annotations
 
 import csv
+import itertools
 import os
 import sys
 from collections import deque
@@ -28,7 +28,7 @@ import typer
 from himcalc.cli.common import load_data
 from himcalc.errors import InputError, UsageError
 
-BLOCK = 2048
+BLOCK = 4096
 """Input lines worked on together (a block is the unit a worker process receives)."""
 
 
@@ -82,12 +82,18 @@ def _check_header(fields: list[str], name: str) -> None:
 
 
 def _blocks(records: Iterator[tuple[int, Any]]) -> Iterator[list[tuple[int, Any]]]:
+    """`records` in lists of `BLOCK`; on undecodable input, the lines read before it first."""
     block: list[tuple[int, Any]] = []
-    for item in records:
-        block.append(item)
-        if len(block) >= BLOCK:
+    try:
+        for item in records:
+            block.append(item)
+            if len(block) >= BLOCK:
+                yield block
+                block = []
+    except UnicodeDecodeError:
+        if block:
             yield block
-            block = []
+        raise
     if block:
         yield block
 
@@ -131,7 +137,7 @@ def batch(
         "Example: --keep-going")] = False,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, max=64, help="Worker processes for inputs longer than one "
-        "block of 2,048 lines (default: the CPUs available). Example: --jobs 1")] = None,
+        "block of 4,096 lines (default: the CPUs available). Example: --jobs 1")] = None,
 ) -> None:
     """Evaluate many scenarios: one result row per scenario × pathway, streamed to stdout.
 
@@ -166,16 +172,14 @@ def batch(
 
     try:
         blocks = _blocks(_records(stream, input_format, name))
-        first = next(blocks, None)
-        if first is not None:
-            emit(run_block(data, first, job))
+        started = list(itertools.islice(blocks, 2))  # is there more than one block?
         workers = jobs if jobs is not None else default_jobs()
-        if workers <= 1:
-            for block in blocks:
+        if len(started) < 2 or workers <= 1:
+            for block in itertools.chain(started, blocks):
                 emit(run_block(data, block, job))
         else:
             _DATA = data
-            _in_workers(blocks, job, workers, emit)
+            _in_workers(itertools.chain(started, blocks), job, workers, emit)
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x})") from None
     finally:
@@ -198,10 +202,15 @@ def _in_workers(blocks: Iterator[list[tuple[int, Any]]], job: Any, workers: int,
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts)
     pending: deque = deque()
     try:
-        for block in blocks:
-            pending.append(pool.submit(_work, block, job))
-            if len(pending) >= 2 * workers:
+        try:
+            for block in blocks:
+                pending.append(pool.submit(_work, block, job))
+                if len(pending) >= 2 * workers:
+                    emit(pending.popleft().result())
+        except UnicodeDecodeError:  # write the rows of the lines read before it
+            while pending:
                 emit(pending.popleft().result())
+            raise
         while pending:
             emit(pending.popleft().result())
     finally:

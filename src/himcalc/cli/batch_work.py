@@ -142,8 +142,9 @@ def run_block(data: Datasets, block: list[tuple[int, Any]], job: Job) -> Result:
     """
     valid = _validate_block(block)
     errors: list[tuple[int, str]] = []
-    entries: list[tuple[int, Any, int, int]] = []  # (line, id, first task, number of tasks)
+    entries: list[tuple[int, int, int]] = []  # (line, first task, number of tasks)
     tasks: list[tuple[Scenario, str]] = []
+    ids: list[Any] = []  # the id each task's row echoes
     for k, (number, record) in enumerate(block):
         try:
             if valid is not None:
@@ -158,30 +159,30 @@ def run_block(data: Datasets, block: list[tuple[int, Any]], job: Job) -> Result:
             if not job.keep_going:
                 break
             continue
-        entries.append((number, rec_id, len(tasks), len(pids)))
-        tasks.extend((scenario, pid) for pid in pids)
+        entries.append((number, len(tasks), len(pids)))
+        tasks.extend([(scenario, pid) for pid in pids])
+        ids.extend([rec_id] * len(pids))
     columns, task_errors = _evaluate_in_chunks(data, tasks)
-    for number, _, first, count in entries:
-        message = next((m for m in task_errors[first:first + count] if m is not None), None)
-        if message is not None:
-            errors.append((number, f"{job.name}:{number}: {message}"))
-    errors.sort()
-    result = Result(errors=[message for _, message in errors])
-    if errors and not job.keep_going:
-        result.errors = result.errors[:1]
-        result.stopped = True
-    bad = {number for number, _ in errors}
-    stop = errors[0][0] if result.stopped else math.inf
-    ids: list[Any] = []
-    keep: list[int] = []
-    for number, rec_id, first, count in entries:
-        if number < stop and number not in bad:
-            ids.extend([rec_id] * count)
-            keep.extend(range(first, first + count))
-    if len(keep) < len(tasks):
+    if task_errors.count(None) < len(task_errors):  # a plan failed a check: name its line
+        for number, first, count in entries:
+            message = next((m for m in task_errors[first:first + count] if m is not None), None)
+            if message is not None:
+                errors.append((number, f"{job.name}:{number}: {message}"))
+    result = Result()
+    if errors:
+        errors.sort()
+        result.errors = [message for _, message in errors]
+        if not job.keep_going:
+            result.errors = result.errors[:1]
+            result.stopped = True
+        stop = errors[0][0] if result.stopped else math.inf
+        bad = {number for number, _ in errors}
+        keep = [i for number, first, count in entries if number < stop and number not in bad
+                for i in range(first, first + count)]
+        ids = [ids[i] for i in keep]
         columns = {key: ([column[i] for i in keep] if isinstance(column, list)
                          else column[keep]) for key, column in columns.items()}
-    if keep:
+    if ids:
         result.text = _format(ids, columns, job.csv_out)
     return result
 

@@ -98,6 +98,7 @@ def _path(plan: Plan, years, completes: bool, o: Ops = SCALAR) -> Flows:  # noqa
     last_study_year = o.ceil(years - 1e-12) - 1
     kept, growth, tuition_growth = plan.kept_share, 1.0 + g, 1.0 + plan.tuition_growth
     taxed = tax_rate != 0
+    shortest = int(horizon.min()) if o.vector else horizon
     cols: dict[str, list] = {name: [] for name in Flows.__slots__[:-1]}
     for t in range(span):
         grow = o.power(growth, t)
@@ -126,7 +127,10 @@ def _path(plan: Plan, years, completes: bool, o: Ops = SCALAR) -> Flows:  # noqa
         row = (cost, foregone, with_, cf, taxes, aid, disbursed, payment, net, share)
         if o.vector:  # years past a row's own horizon are worth nothing
             alive = t < horizon
-            row = tuple(o.where(alive, x, 0.0) for x in row)
+            if t >= shortest:
+                row = tuple(o.where(alive, x, 0.0) for x in row)
+            else:  # every row is alive: only make the net flow a vector (one per row)
+                row = (*row[:8], o.where(alive, net, 0.0), share)
         for column, value in zip(cols.values(), row, strict=True):
             column.append(value)
     return Flows(**cols, loan=loan)

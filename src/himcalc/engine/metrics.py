@@ -116,8 +116,10 @@ def measure_columns(plan: Plan, flows: Flows, completer: Flows, o: Ops) -> dict:
         invested = invested + (flows.direct_cost[t] + flows.foregone_earnings[t]) / factor
         factor = factor * step
         first_full_year = (t == first) & (t < horizon)
-        premium = o.where(first_full_year,
-                          completer.earnings_with[t] - completer.earnings_without[t], premium)
+        if o.any(first_full_year):
+            premium = o.where(first_full_year,
+                              completer.earnings_with[t] - completer.earnings_without[t],
+                              premium)
         for n in CEW_HORIZONS:
             if n == t + 1:
                 horizon_npv[n] = o.where(n <= horizon, running, o.nan)

@@ -70,8 +70,11 @@ class _Numbers:
     def __init__(self, scenarios: list[Scenario]) -> None:
         rows = map(attrgetter(*planning.SCENARIO_NUMBERS), scenarios)
         for name, values in zip(planning.SCENARIO_NUMBERS, zip(*rows, strict=True), strict=True):
-            if None not in values:
+            missing = values.count(None)
+            if not missing:
                 column = np.array(values, dtype=float)
+            elif missing == len(values):  # a field no record gives: all defaults
+                column = np.full(len(values), math.nan)
             else:
                 column = np.array([math.nan if v is None else v for v in values], dtype=float)
             if name in ("cap_employer_assistance", "tax_credits"):
