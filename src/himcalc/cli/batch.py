@@ -195,10 +195,15 @@ def batch(
 def _in_workers(blocks: Iterator[list[tuple[int, Any]]], job: Any, workers: int,
                 emit: Any) -> None:
     """Work the remaining blocks in `workers` processes; emit results in input order."""
+    import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork")  # workers inherit the loaded data
+    # Objects made so far (modules, the data) are never collected in the workers, so their
+    # garbage collector need not write to them: their pages stay shared with this process
+    # instead of being copied into each worker (the use `gc.freeze` is documented for).
+    gc.freeze()
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts)
     pending: deque = deque()
     try:

@@ -163,6 +163,7 @@ def run_block(data: Datasets, block: list[tuple[int, Any]], job: Job) -> Result:
         tasks.extend([(scenario, pid) for pid in pids])
         ids.extend([rec_id] * len(pids))
     columns, task_errors = _evaluate_in_chunks(data, tasks)
+    del tasks, valid  # the records are no longer needed: free them before formatting
     if task_errors.count(None) < len(task_errors):  # a plan failed a check: name its line
         for number, first, count in entries:
             message = next((m for m in task_errors[first:first + count] if m is not None), None)
@@ -187,6 +188,10 @@ def run_block(data: Datasets, block: list[tuple[int, Any]], job: Job) -> Result:
     return result
 
 
+FORMAT_ROWS = 512
+"""Rows whose cells are formatted together: bounds the memory of the text being built."""
+
+
 def _evaluate_in_chunks(data: Datasets, tasks: list[tuple[Scenario, str]]
                         ) -> tuple[dict, list[str | None]]:
     """`evaluate_tasks` of at most `CHUNK` tasks at a time, joined."""
@@ -200,6 +205,13 @@ def _evaluate_in_chunks(data: Datasets, tasks: list[tuple[Scenario, str]]
 
 
 def _format(ids: list[Any], columns: dict, csv_out: bool) -> str:
+    """The rows' text, formatted `FORMAT_ROWS` at a time (the cells of a few rows at once)."""
+    if len(ids) > FORMAT_ROWS:
+        return "".join(
+            _format(ids[i:i + FORMAT_ROWS],
+                    {key: column[i:i + FORMAT_ROWS] for key, column in columns.items()},
+                    csv_out)
+            for i in range(0, len(ids), FORMAT_ROWS))
     if csv_out:
         rows = [{"id": i, **row} for i, row in zip(ids, rows_of(columns), strict=True)]
         return to_delimited(rows, KEYS).split("\n", 1)[1]

@@ -103,7 +103,8 @@ def _path(plan: Plan, years, completes: bool, o: Ops = SCALAR) -> Flows:  # noqa
     for t in range(span):
         grow = o.power(growth, t)
         cf = cf0 * grow
-        if o.any(t < study):
+        studying = o.any(t < study)
+        if studying:
             share = o.where(t < study, o.minimum(1.0, years - t), 0.0)
             if completes:
                 with_ = (1.0 - share) * wage_after(plan, o.maximum(0.0, t - years), o) * grow
@@ -120,17 +121,19 @@ def _path(plan: Plan, years, completes: bool, o: Ops = SCALAR) -> Flows:  # noqa
         else:  # every path has finished studying: the terms above are exactly these
             share = foregone = cost = aid = 0.0
             with_ = wage_after(plan, o.maximum(0.0, t - years), o) * grow if completes else cf
-        taxes = o.where(taxed, tax_rate * (with_ - cf), 0.0)
+        taxes = o.where(taxed, tax_rate * (with_ - cf), 0.0) if o.any(taxed) else 0.0
         disbursed = loan.disbursed[t]
         payment = loan.payments[t]
         net = (with_ - cf) - taxes - cost + aid + disbursed - payment
-        row = (cost, foregone, with_, cf, taxes, aid, disbursed, payment, net, share)
         if o.vector:  # years past a row's own horizon are worth nothing
             alive = t < horizon
-            if t >= shortest:
-                row = tuple(o.where(alive, x, 0.0) for x in row)
-            else:  # every row is alive: only make the net flow a vector (one per row)
-                row = (*row[:8], o.where(alive, net, 0.0), share)
+            net = o.where(alive, net, 0.0)  # always a vector: one element per row
+            if t >= shortest:  # (a plain 0.0 needs no mask: loans are never on vectors)
+                with_, cf, taxes = (o.where(alive, x, 0.0) for x in (with_, cf, taxes))
+                if studying:
+                    cost, foregone, aid, share = (o.where(alive, x, 0.0)
+                                                  for x in (cost, foregone, aid, share))
+        row = (cost, foregone, with_, cf, taxes, aid, disbursed, payment, net, share)
         for column, value in zip(cols.values(), row, strict=True):
             column.append(value)
     return Flows(**cols, loan=loan)
