@@ -1,4 +1,7 @@
-"""Year-by-year cash flows of one plan: the engine's hot loop, on plain floats.
+"""Year-by-year cash flows of one plan: the engine's hot loop.
+
+Written on the ops backends (`engine.ops`): on floats for one plan, on numpy vectors for a
+stack of plans (`engine.vector`, used by `batch`), with the same results.
 
 Conventions (docs/methodology.md, "Cash flows"):
 

@@ -1,7 +1,8 @@
 """Cash-flow arithmetic: NPV, discounting, payback, IRR and level loan payments.
 
-Pure functions, pure Python (no numpy): this module is the hot loop of the batch mode, so it
-must import in microseconds and evaluate a 45-year series in a few tens of microseconds.
+Pure functions that import no numpy (they start in microseconds). Payback (`payback_of`) and
+the IRR solver (`_solve`, `irr_of`) are written on the ops backends (`engine.ops`), so the same
+lines price one series on floats or many at once on numpy vectors (`batch`).
 
 Conventions (every function here follows them):
 
