@@ -314,6 +314,8 @@ def _solve(flows: Sequence, lo, hi, lo_positive, x, o: Ops = SCALAR,  # noqa: AN
     """
     result = o.full(x, o.nan)
     dx_old = dx = o.full(x, math.inf)
+    if o.vector:  # `rows`: where the elements still worked on sit in `answers`
+        answers, rows = result.copy(), o.np.arange(result.size)
     for _ in range(_IRR_MAX_ITER):
         v = 1.0 / (1.0 + x)
         p = 0.0
@@ -354,6 +356,16 @@ def _solve(flows: Sequence, lo, hi, lo_positive, x, o: Ops = SCALAR,  # noqa: AN
         dx_old = dx
         dx = x_new - x
         x = o.where(active, x_new, x)
+        if o.vector and 2 * active.sum() < active.size:
+            # Most have their answer: iterate on the others only (the same steps, less work).
+            answers[rows] = result
+            keep = o.np.flatnonzero(active)
+            rows, flows = rows[keep], [f[keep] for f in flows]
+            x, lo, hi, lo_positive, dx, dx_old, active, result = (
+                a[keep] for a in (x, lo, hi, lo_positive, dx, dx_old, active, result))
+    if o.vector:
+        answers[rows] = result
+        return answers
     return result
 
 

@@ -65,16 +65,24 @@ class StackedPlan:
 
 
 class _Numbers:
-    """The scenario numbers of many tasks, as vectors with NaN for "the default"."""
+    """The scenario numbers of many tasks: a vector with NaN for "the default" for a field
+    some scenario sets, the field's own default (NaN for None) for a field none sets."""
 
     def __init__(self, scenarios: list[Scenario]) -> None:
-        rows = map(attrgetter(*planning.SCENARIO_NUMBERS), scenarios)
-        for name, values in zip(planning.SCENARIO_NUMBERS, zip(*rows, strict=True), strict=True):
+        given = set().union(*(s.model_fields_set for s in scenarios))
+        names = [name for name in planning.SCENARIO_NUMBERS if name in given]
+        for name in planning.SCENARIO_NUMBERS:
+            if name not in given:
+                default = Scenario.model_fields[name].default
+                setattr(self, name, math.nan if default is None else default)
+        if not names:
+            return
+        rows = map(attrgetter(*names), scenarios) if len(names) > 1 else (
+            (getattr(s, names[0]),) for s in scenarios)
+        for name, values in zip(names, zip(*rows, strict=True), strict=True):
             missing = values.count(None)
             if not missing:
                 column = np.array(values, dtype=float)
-            elif missing == len(values):  # a field no record gives: all defaults
-                column = np.full(len(values), math.nan)
             else:
                 column = np.array([math.nan if v is None else v for v in values], dtype=float)
             if name in ("cap_employer_assistance", "tax_credits"):
@@ -174,7 +182,8 @@ def _plan_together(data: Any, tasks: list[Task]) -> tuple[list[int], StackedPlan
         scenarios = [tasks[i][0] for i in indices]
         with np.errstate(all="ignore"):
             values = planning.resolve(terms, _Numbers(scenarios), o)
-        good = (values["horizon"] >= 1) & ~np.isnan(values["tuition"])
+        good = np.broadcast_to((values["horizon"] >= 1) & ~np.isnan(values["tuition"]),
+                               (len(indices),))
         stages = [terms.stages(s.percentile) for s in scenarios]
         parts.append((np.array(indices), good, values, stages, pid, first))
     chosen = sorted(i for indices, good, *_ in parts for i in indices[good].tolist())
