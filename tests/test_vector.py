@@ -202,3 +202,18 @@ def test_json_lines_refuses_non_finite_numbers() -> None:
         json_lines([1], {"npv": np.array([np.nan])}, ["id", "npv"])
     with pytest.raises(ValueError, match="non-finite"):
         json_lines([1], {"irr": np.array([np.inf])}, ["id", "irr"], nullable=["irr"])
+
+
+def test_json_lines_folds_constant_columns_into_the_template() -> None:
+    """A column with one value in every row is written once into the template, '%' and all,
+    and the rows read back exactly as json.dumps would give them."""
+    import json
+
+    from himcalc.render.columnar import json_lines
+
+    columns = {"label": ["50% off", "50% off"], "x": np.array([1.5, 1.5]),
+               "y": np.array([0.1, 1e-7])}
+    text = json_lines(["a", 7], columns, ["id", "label", "x", "y"])
+    rows = [json.loads(line) for line in text.splitlines()]
+    assert rows == [{"id": "a", "label": "50% off", "x": 1.5, "y": 0.1},
+                    {"id": 7, "label": "50% off", "x": 1.5, "y": 1e-7}]

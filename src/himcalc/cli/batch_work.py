@@ -145,13 +145,18 @@ def run_block(data: Datasets, block: list[tuple[int, Any]], job: Job) -> Result:
     entries: list[tuple[int, int, int]] = []  # (line, first task, number of tasks)
     tasks: list[tuple[Scenario, str]] = []
     ids: list[Any] = []  # the id each task's row echoes
+    known: dict[tuple, list[str]] = {}  # pathways as given, education -> pathway ids
     for k, (number, record) in enumerate(block):
         try:
             if valid is not None:
                 scenario = valid[k]
                 rec_id = scenario.id
-                pids = _pathways(data, scenario, split_pathways(scenario.pathways), number,
-                                 job.name)
+                given = scenario.pathways
+                key = (tuple(given) if isinstance(given, list) else given, scenario.education)
+                pids = known.get(key)
+                if pids is None:
+                    pids = known[key] = _pathways(data, scenario, split_pathways(given),
+                                                  number, job.name)
             else:
                 rec_id, scenario, pids = read_record(data, record, number, job.name)
         except InputError as exc:

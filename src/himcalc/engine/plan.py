@@ -7,6 +7,7 @@ and no dataset lookup, and every default is applied in one place.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 
 from himcalc.engine.financing import START, LoanRules
 from himcalc.engine.ops import SCALAR
@@ -142,10 +143,14 @@ class _Terms:
         return found
 
 
+CATEGORIES = attrgetter("education", "institution", "study_mode", "tuition_basis",
+                        "completion_risk")
+"""The scenario's categories, on which (with the pathway) `_Terms` depend."""
+
+
 def terms_key(scenario: Scenario, pathway_id: str) -> tuple:
     """What `_Terms` depend on: the pathway and the scenario's categories."""
-    return (pathway_id, scenario.education, scenario.institution, scenario.study_mode,
-            scenario.tuition_basis, scenario.completion_risk)
+    return pathway_id, CATEGORIES(scenario)
 
 
 def _terms(data: Datasets, scenario: Scenario, pathway_id: str) -> _Terms:

@@ -26,23 +26,34 @@ def json_lines(ids: list, columns: dict, keys: Sequence[str], nullable: Sequence
 
     A numeric column is a float vector where NaN means null; NaN in a column not listed in
     `nullable`, or an infinity anywhere, raises ValueError (as `machine.json_line` does).
+    A column that holds one value in every row is written into the row template, once.
     """
     cells = [[_value(i) for i in ids]]
+    parts = [f"{json.dumps(keys[0])}:%s"]
     for key in keys[1:]:
-        column = columns[key]
-        if isinstance(column, list):  # labels: a few distinct strings
-            text = {v: _value(v) for v in set(column)}
-            cells.append([text[v] for v in column])
-            continue
-        column = np.ascontiguousarray(column, dtype=float)
-        bad = np.isinf(column) if key in nullable else ~np.isfinite(column)
-        if bad.any():
-            raise ValueError(f"refusing to write a non-finite number ({column[bad][0]}) "
-                             f"in '{key}'")
-        cells.append(orjson.dumps(column, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1]
-                     .decode().split(","))
-    template = "{" + ",".join(f"{json.dumps(k)}:%s" for k in keys) + "}\n"
+        texts = _cells(columns[key], key, key in nullable)
+        if isinstance(texts, str):
+            parts.append(f"{json.dumps(key)}:{texts}".replace("%", "%%"))
+        else:
+            parts.append(f"{json.dumps(key)}:%s")
+            cells.append(texts)
+    template = "{" + ",".join(parts) + "}\n"
     return "".join(map(template.__mod__, zip(*cells, strict=True)))
+
+
+def _cells(column: list | np.ndarray, key: str, nullable: bool) -> str | list[str]:
+    """The JSON text of each value of `column`, or one text when all the values are equal."""
+    if isinstance(column, list):  # labels: a few distinct strings
+        text = {v: _value(v) for v in set(column)}
+        return next(iter(text.values())) if len(text) == 1 else [text[v] for v in column]
+    column = np.ascontiguousarray(column, dtype=float)
+    bad = np.isinf(column) if nullable else ~np.isfinite(column)
+    if bad.any():
+        raise ValueError(f"refusing to write a non-finite number ({column[bad][0]}) in '{key}'")
+    same = len(column) > 1 and column[0] == column[-1] and bool((column == column[0]).all())
+    texts = orjson.dumps(column[:1] if same else column, option=orjson.OPT_SERIALIZE_NUMPY)
+    texts = texts[1:-1].decode().split(",")
+    return texts[0] if same else texts
 
 
 def _value(value: object) -> str:
