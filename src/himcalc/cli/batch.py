@@ -162,7 +162,7 @@ def batch(
 
     def emit(result: Any) -> None:
         nonlocal failed
-        out.write(result.text)
+        write_bytes(out, result.output)
         if result.stopped:
             out.flush()
             raise InputError(result.errors[0])
@@ -190,6 +190,16 @@ def batch(
     if failed:
         sys.stderr.write(f"error: {failed} line(s) skipped\n")
         raise typer.Exit(1)
+
+
+def write_bytes(out: TextIO, data: bytes) -> None:
+    """Write UTF-8 `data` to the text stream `out` through its byte buffer when it has one."""
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:
+        out.write(data.decode())
+        return
+    out.flush()  # what was written as text first (a CSV header)
+    buffer.write(data)
 
 
 def _in_workers(blocks: Iterator[list[tuple[int, Any]]], job: Any, workers: int,

@@ -1,7 +1,7 @@
 """The work `himcalc batch` does on a block of input lines: read, plan, evaluate, format.
 
 A block goes through here whole, in the batch process itself or in a worker process
-(`--jobs`); either way the result is the block's output text and its errors, in input order.
+(`--jobs`); either way the result is the block's output and its errors, in input order.
 This module imports pydantic, numpy and orjson at the top: only the batch command imports it.
 """
 
@@ -56,9 +56,13 @@ class Job:
 
 @dataclass
 class Result:
-    """A block's output text, its error messages in line order, and whether it stopped."""
+    """A block's output (UTF-8 text), its error messages in line order, and whether it stopped.
 
-    text: str = ""
+    Bytes, not str: encoded once where the block is worked on, they cross from a worker
+    process to the batch process and on to stdout without being decoded and encoded again.
+    """
+
+    output: bytes = b""
     errors: list[str] = field(default_factory=list)
     stopped: bool = False
 
@@ -189,7 +193,7 @@ def run_block(data: Datasets, block: list[tuple[int, Any]], job: Job) -> Result:
         columns = {key: ([column[i] for i in keep] if isinstance(column, list)
                          else column[keep]) for key, column in columns.items()}
     if ids:
-        result.text = _format(ids, columns, job.csv_out)
+        result.output = _format(ids, columns, job.csv_out).encode()
     return result
 
 
