@@ -19,40 +19,44 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.test_fuzz import scenarios, shipped
 
-from himcalc.engine import finance
+from himcalc.engine import finance, vector
 from himcalc.engine.metrics import evaluate
 from himcalc.engine.ops import SCALAR, array_ops
 from himcalc.engine.plan import make_plan
 from himcalc.engine.scenario import Scenario
-from himcalc.engine.vector import evaluate_many, evaluate_tasks, rows_of, stack
+from himcalc.engine.vector import evaluate_tasks, rows_of
 from himcalc.errors import HimcalcError
 
 ARRAY = array_ops()
 
 
-def _plans(values_list: list[dict]) -> list:
+def _check_tasks(values_list: list[dict]) -> int:
+    """Every scenario × every pathway, evaluated together, equals its scalar row or error."""
     data = shipped()
-    plans = []
-    for values in values_list:
-        scenario = Scenario.model_validate(values)
-        for pid in data.get("pathways"):
-            try:
-                plans.append(make_plan(data, scenario, pid))
-            except HimcalcError:
-                continue
-    return plans
+    tasks = [(Scenario.model_validate(v), pid) for v in values_list for pid in data.get("pathways")]
+    columns, errors = evaluate_tasks(data, tasks)
+    rows = rows_of(columns)
+    for (scenario, pid), row, error in zip(tasks, rows, errors, strict=True):
+        try:
+            expected = evaluate(make_plan(data, scenario, pid))[0].as_dict()
+        except HimcalcError as exc:
+            assert error == exc.message
+            continue
+        assert error is None
+        assert row == expected
+    return errors.count(None)
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(scenarios, min_size=1, max_size=6))
-def test_vector_rows_equal_scalar_rows(values_list: list[dict]) -> None:
-    """Random valid scenarios × every pathway, stacked together: each row is the scalar row."""
-    plans = _plans(values_list)
-    expected = [evaluate(p)[0].as_dict() for p in plans]
-    assert evaluate_many(plans) == expected
+@given(st.lists(scenarios, min_size=1, max_size=8))
+def test_tasks_together_equal_make_plan_and_evaluate(values_list: list[dict]) -> None:
+    """Random valid scenarios × every pathway, resolved and evaluated together on vectors,
+    give task by task the row of `evaluate(make_plan(...))`, or the error `make_plan` raises
+    (same message)."""
+    _check_tasks(values_list)
 
 
-def test_vector_rows_equal_scalar_rows_on_a_cohort() -> None:
+def test_tasks_together_on_a_cohort() -> None:
     """A larger, mixed cohort (borrowers, part-time, completion risk, short horizons, taxes)."""
     rng = random.Random(7)
     values_list = []
@@ -71,20 +75,19 @@ def test_vector_rows_equal_scalar_rows_on_a_cohort() -> None:
         if rng.random() < 0.2:
             values["horizon"] = rng.choice([1, 2, 3, 8])
         values_list.append(values)
-    plans = _plans(values_list)
-    assert len(plans) > 300
-    expected = [evaluate(p)[0].as_dict() for p in plans]
-    assert evaluate_many(plans) == expected
+    assert _check_tasks(values_list) > 300
 
 
-def test_stack_keeps_a_shared_number_single() -> None:
-    """Numbers every plan shares stay one number; the others become vectors."""
+def test_shared_numbers_stay_single() -> None:
+    """Numbers every task shares stay one number; the others become vectors."""
     data = shipped()
-    plans = [make_plan(data, Scenario(age=age), "associate-hit") for age in (20, 30, 40)]
-    stacked = stack(plans)
-    assert stacked.discount_rate == plans[0].discount_rate
-    assert stacked.horizon.tolist() == [p.horizon for p in plans]
-    assert stacked.span == max(p.horizon for p in plans)
+    tasks = [(Scenario(age=age), "associate-hit") for age in (20, 30, 40)]
+    together, stacked = vector._plan_together(data, tasks)
+    assert together == [0, 1, 2]
+    assert stacked.discount_rate == make_plan(data, tasks[0][0], "associate-hit").discount_rate
+    horizons = [make_plan(data, scenario, pid).horizon for scenario, pid in tasks]
+    assert stacked.horizon.tolist() == horizons
+    assert stacked.span == max(horizons)
 
 
 @pytest.mark.parametrize(("a", "b"), [(1.0, 0.0), (-1.0, 0.0), (0.0, 0.0), (1.0, -0.0),
@@ -157,34 +160,33 @@ def test_vector_irr_agrees_with_numpy_financial() -> None:
 
 
 @pytest.mark.parametrize("n", [1, 3])
-def test_identical_plans_stack(n: int) -> None:
-    """Plans that share every number (one plan, or copies) still give one row each."""
+def test_identical_tasks(n: int) -> None:
+    """Tasks that share every number (one task, or copies) still give one row each."""
     data = shipped()
-    plans = [make_plan(data, Scenario(), "associate-hit")] * n
-    assert evaluate_many(plans) == [evaluate(plans[0])[0].as_dict()] * n
-
-
-@settings(max_examples=30, deadline=None)
-@given(st.lists(scenarios, min_size=1, max_size=8))
-def test_tasks_planned_together_equal_make_plan(values_list: list[dict]) -> None:
-    """Scenario × pathway tasks resolved and evaluated together give, task by task, the row of
-    `evaluate(make_plan(...))`, or the error `make_plan` raises (same message)."""
-    data = shipped()
-    tasks = [(Scenario.model_validate(v), pid) for v in values_list for pid in data.get("pathways")]
+    tasks = [(Scenario(), "associate-hit")] * n
     columns, errors = evaluate_tasks(data, tasks)
-    rows = rows_of(columns)
-    for (scenario, pid), row, error in zip(tasks, rows, errors, strict=True):
-        try:
-            expected = evaluate(make_plan(data, scenario, pid))[0].as_dict()
-        except HimcalcError as exc:
-            assert error == exc.message
-            continue
-        assert error is None
-        assert row == expected
+    assert errors == [None] * n
+    assert rows_of(columns) == [evaluate(make_plan(data, Scenario(), "associate-hit"))[0]
+                                .as_dict()] * n
+
+
+def test_json_lines_folds_constant_columns_into_the_template() -> None:
+    """A column with one value in every row is written once into the template, '%' and all,
+    and the rows read back exactly as json.dumps would give them."""
+    import json
+
+    from himcalc.render.columnar import json_lines
+
+    columns = {"label": ["50% off", "50% off"], "x": np.array([1.5, 1.5]),
+               "y": np.array([0.1, 1e-7])}
+    text = json_lines(["a", 7], columns, ["id", "label", "x", "y"])
+    rows = [json.loads(line) for line in text.splitlines()]
+    assert rows == [{"id": "a", "label": "50% off", "x": 1.5, "y": 0.1},
+                    {"id": 7, "label": "50% off", "x": 1.5, "y": 1e-7}]
 
 
 def test_doctests() -> None:
-    """The examples in the docstrings of the ops backends, the planner and the writer hold."""
+    """The examples in the docstrings of the ops backends, the writer and finance hold."""
     import himcalc.engine.finance as finance_module
     import himcalc.engine.ops as ops_module
     import himcalc.render.columnar as columnar_module
@@ -202,18 +204,3 @@ def test_json_lines_refuses_non_finite_numbers() -> None:
         json_lines([1], {"npv": np.array([np.nan])}, ["id", "npv"])
     with pytest.raises(ValueError, match="non-finite"):
         json_lines([1], {"irr": np.array([np.inf])}, ["id", "irr"], nullable=["irr"])
-
-
-def test_json_lines_folds_constant_columns_into_the_template() -> None:
-    """A column with one value in every row is written once into the template, '%' and all,
-    and the rows read back exactly as json.dumps would give them."""
-    import json
-
-    from himcalc.render.columnar import json_lines
-
-    columns = {"label": ["50% off", "50% off"], "x": np.array([1.5, 1.5]),
-               "y": np.array([0.1, 1e-7])}
-    text = json_lines(["a", 7], columns, ["id", "label", "x", "y"])
-    rows = [json.loads(line) for line in text.splitlines()]
-    assert rows == [{"id": "a", "label": "50% off", "x": 1.5, "y": 0.1},
-                    {"id": 7, "label": "50% off", "x": 1.5, "y": 1e-7}]

@@ -157,7 +157,7 @@ def project(plan: Plan, o: Ops = SCALAR) -> tuple[Flows, Flows]:
 
     Metrics are taken from the expected flows; the starting salary and the debt of a
     graduate come from the completer's. With the array backend, `plan` holds one element per
-    evaluation (`engine.vector.stack`) and so does every flow.
+    evaluation (`engine.vector`) and so does every flow.
     """
     completer = _path(plan, plan.years_to_complete, True, o)
     p = plan.completion_probability

@@ -29,7 +29,7 @@ from himcalc.engine import plan as planning
 from himcalc.engine.cashflows import project
 from himcalc.engine.metrics import Metrics, evaluate, measure_columns
 from himcalc.engine.ops import array_ops
-from himcalc.engine.plan import Plan, make_plan
+from himcalc.engine.plan import make_plan
 from himcalc.engine.scenario import Scenario
 from himcalc.errors import HimcalcError
 
@@ -118,20 +118,6 @@ def evaluate_tasks(data: Any, tasks: list[Task]) -> tuple[dict, list[str | None]
     return columns, errors
 
 
-def evaluate_many(plans: list[Plan]) -> list[dict]:
-    """`metrics.evaluate(plan)[0].as_dict()` of every plan, in order, computed together.
-
-    For plans already made (tests, callers with their own plans): stacks them as they are.
-    """
-    if not plans:
-        return []
-    together = [i for i, p in enumerate(plans) if p.loan_rules is None]
-    parts = _evaluate(stack([plans[i] for i in together]), len(together)) if together else {}
-    rows_together = dict(zip(together, rows_of(parts), strict=True)) if together else {}
-    return [rows_together[i] if i in rows_together else evaluate(p)[0].as_dict()
-            for i, p in enumerate(plans)]
-
-
 def rows_of(columns: dict) -> list[dict]:
     """Columns as one `Metrics.as_dict()`-like dict per evaluation (None for NaN)."""
     values = []
@@ -142,22 +128,6 @@ def rows_of(columns: dict) -> list[dict]:
         else:
             values.append([None if v != v else v for v in column.tolist()])
     return [dict(zip(Metrics.__slots__, row, strict=True)) for row in zip(*values, strict=True)]
-
-
-def stack(plans: list[Plan]) -> StackedPlan:
-    """One `StackedPlan` from plans made one by one (that do not borrow)."""
-    numbers = np.array(list(map(attrgetter(*NUMBERS), plans)), dtype=float).T.copy()
-    columns = dict(zip(NUMBERS, numbers, strict=True))
-    for name in ("pathway", "institution", "study_mode"):
-        columns[name] = [getattr(p, name) for p in plans]
-    depth = max(len(p.stages) for p in plans)
-    starts = np.full((depth, len(plans)), math.inf)
-    wages = np.zeros((depth, len(plans)))
-    for j, p in enumerate(plans):
-        for k, (start, wage) in enumerate(p.stages):
-            starts[k, j] = start
-            wages[k, j] = wage
-    return _finish(columns, list(zip(starts, wages, strict=True)))
 
 
 def _plan_together(data: Any, tasks: list[Task]) -> tuple[list[int], StackedPlan | None]:

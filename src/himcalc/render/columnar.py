@@ -25,7 +25,7 @@ def json_lines(ids: list, columns: dict, keys: Sequence[str], nullable: Sequence
     """One JSON object per row: `keys[0]` from `ids`, the rest from `columns`.
 
     A numeric column is a float vector where NaN means null; NaN in a column not listed in
-    `nullable`, or an infinity anywhere, raises ValueError (as `machine.json_line` does).
+    `nullable`, or an infinity anywhere, raises ValueError (as `machine.to_json` does).
     A column that holds one value in every row is written into the row template, once.
     """
     cells = [[_value(i) for i in ids]]

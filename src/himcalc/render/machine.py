@@ -36,12 +36,6 @@ def to_json(data: Any) -> str:
     return json.dumps(clean(data), indent=2, allow_nan=False, ensure_ascii=False) + "\n"
 
 
-def json_line(data: Any) -> str:
-    """One compact JSON object per line (JSON Lines)."""
-    return json.dumps(clean(data), allow_nan=False, ensure_ascii=False,
-                      separators=(",", ":")) + "\n"
-
-
 def _cell(value: Any) -> Any:
     value = clean(value)
     if value is None:
