@@ -106,6 +106,13 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+def _can_fork() -> bool:
+    """Whether worker processes can inherit the loaded data (not on Windows)."""
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 _DATA: Any = None
 """The loaded datasets, set before worker processes fork so that they inherit them."""
 
@@ -174,6 +181,8 @@ def batch(
         blocks = _blocks(_records(stream, input_format, name))
         started = list(itertools.islice(blocks, 2))  # is there more than one block?
         workers = jobs if jobs is not None else default_jobs()
+        if not _can_fork():
+            workers = 1
         if len(started) < 2 or workers <= 1:
             for block in itertools.chain(started, blocks):
                 emit(run_block(data, block, job))
@@ -204,7 +213,7 @@ def write_bytes(out: TextIO, data: bytes) -> None:
 
 def _in_workers(blocks: Iterator[list[tuple[int, Any]]], job: Any, workers: int,
                 emit: Any) -> None:
-    """Work the remaining blocks in `workers` processes; emit results in input order."""
+    """Work the blocks in `workers` processes; emit the results in input order."""
     import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -230,3 +239,4 @@ def _in_workers(blocks: Iterator[list[tuple[int, Any]]], job: Any, workers: int,
             emit(pending.popleft().result())
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
