@@ -158,3 +158,16 @@ def test_batch_undecodable_input_keeps_the_rows_read_before_it(monkeypatch, tmp_
     assert "not UTF-8" in str(result.exception)
     clean = runner.invoke(app, ["batch", "--jobs", "1"], input=text).stdout
     assert result.stdout and clean.startswith(result.stdout)
+
+
+def test_compare_imports_none_of_batchs_heavy_modules():
+    """`compare -f json` runs the engine on floats: numpy, orjson and rich stay unimported
+    (start-up is a feature; only `batch` and `simulate` vectorise)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from himcalc.cli.main import main_entry; "
+            "main_entry(['compare', '-f', 'json']); "
+            "print([m for m in ('numpy', 'orjson', 'rich') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines()[-1] == "[]"
