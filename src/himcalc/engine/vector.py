@@ -130,6 +130,17 @@ def rows_of(columns: dict) -> list[dict]:
     return [dict(zip(Metrics.__slots__, row, strict=True)) for row in zip(*values, strict=True)]
 
 
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """Tasks that share a pathway and the scenario's categories, resolved together."""
+
+    indices: np.ndarray  # the tasks' positions in the task list
+    good: np.ndarray  # which of them pass `make_plan`'s checks
+    values: dict  # `plan.resolve`'s numbers: vectors, or one number they share
+    stages: list  # per stage: (years after completion, each task's wage)
+    labels: dict  # pathway, institution and study mode (part of the group's key)
+
+
 def _plan_together(data: Any, tasks: list[Task]) -> tuple[list[int], StackedPlan | None]:
     """(indices of the tasks planned on vectors, their `StackedPlan`).
 
@@ -137,49 +148,60 @@ def _plan_together(data: Any, tasks: list[Task]) -> tuple[list[int], StackedPlan
     scenario numbers resolved together by `plan.resolve`. A task that borrows, a group whose
     look-up fails, and a task whose resolved plan fails `make_plan`'s checks are left out.
     """
-    o = array_ops()
-    groups: dict[tuple, list[int]] = {}
+    keys: dict[tuple, list[int]] = {}
     for i, (scenario, pid) in enumerate(tasks):
         if scenario.borrow <= 0:
-            groups.setdefault(planning.terms_key(scenario, pid), []).append(i)
-    parts = []
-    for indices in groups.values():
-        first, pid = tasks[indices[0]]
-        try:
-            terms = planning._terms(data, first, pid)
-        except HimcalcError:
-            continue
-        scenarios = [tasks[i][0] for i in indices]
-        with np.errstate(all="ignore"):
-            values = planning.resolve(terms, _Numbers(scenarios), o)
-        good = np.broadcast_to((values["horizon"] >= 1) & ~np.isnan(values["tuition"]),
-                               (len(indices),))
-        stages = [terms.stages(s.percentile) for s in scenarios]
-        parts.append((np.array(indices), good, values, stages, pid, first))
-    chosen = sorted(i for indices, good, *_ in parts for i in indices[good].tolist())
+            keys.setdefault(planning.terms_key(scenario, pid), []).append(i)
+    groups = [g for g in (_resolve_group(data, tasks, idx) for idx in keys.values())
+              if g is not None]
+    chosen = sorted(i for g in groups for i in g.indices[g.good].tolist())
     if not chosen:
         return [], None
-    position = np.full(len(tasks), -1)
+    return chosen, _assemble(groups, chosen, len(tasks))
+
+
+def _resolve_group(data: Any, tasks: list[Task], indices: list[int]) -> _Group | None:
+    """The group of tasks at `indices` (which share `plan._terms`), or None if the look-up
+    fails (each task then takes the scalar path, which reports the error)."""
+    first, pid = tasks[indices[0]]
+    try:
+        terms = planning._terms(data, first, pid)
+    except HimcalcError:
+        return None
+    scenarios = [tasks[i][0] for i in indices]
+    with np.errstate(all="ignore"):
+        values = planning.resolve(terms, _Numbers(scenarios), array_ops())
+    good = np.broadcast_to((values["horizon"] >= 1) & ~np.isnan(values["tuition"]),
+                           (len(indices),))
+    per_task = [terms.stages(s.percentile) for s in scenarios]
+    stages = [(start, np.array([st[k][1] for st in per_task]))
+              for k, (start, _) in enumerate(per_task[0])]
+    labels = {"pathway": pid, "institution": first.institution.value,
+              "study_mode": first.study_mode.value}
+    return _Group(np.array(indices), good, values, stages, labels)
+
+
+def _assemble(groups: list[_Group], chosen: list[int], n_tasks: int) -> StackedPlan:
+    """One `StackedPlan` of the `chosen` tasks, in task order, from their groups."""
+    position = np.full(n_tasks, -1)
     position[chosen] = np.arange(len(chosen))
     m = len(chosen)
     columns: dict = {name: np.empty(m) for name in NUMBERS}
     labels = {name: np.empty(m, dtype=object) for name in ("pathway", "institution", "study_mode")}
-    depth = max(len(part[3][0]) for part in parts)
-    starts = np.full((depth, m), math.inf)
+    depth = max(len(g.stages) for g in groups)
+    starts = np.full((depth, m), math.inf)  # a padding stage never starts
     wages = np.zeros((depth, m))
-    for indices, good, values, stages, pid, first in parts:
-        at = position[indices[good]]
+    for g in groups:
+        at = position[g.indices[g.good]]
         for name in NUMBERS:
-            columns[name][at] = np.broadcast_to(values[name], good.shape)[good]
-        for k in range(len(stages[0])):
-            starts[k, at] = stages[0][k][0]
-            wages[k, at] = np.array([s[k][1] for s in stages])[good]
-        # The pathway, institution and study mode are part of the group's key.
-        labels["pathway"][at] = pid
-        labels["institution"][at] = first.institution.value
-        labels["study_mode"][at] = first.study_mode.value
+            columns[name][at] = np.broadcast_to(g.values[name], g.good.shape)[g.good]
+        for k, (start, wage) in enumerate(g.stages):
+            starts[k, at] = start
+            wages[k, at] = wage[g.good]
+        for name, label in g.labels.items():
+            labels[name][at] = label
     columns.update({name: label.tolist() for name, label in labels.items()})
-    return chosen, _finish(columns, list(zip(starts, wages, strict=True)))
+    return _finish(columns, list(zip(starts, wages, strict=True)))
 
 
 def _finish(columns: dict, stages: list) -> StackedPlan:
