@@ -77,10 +77,6 @@ class ScalarOps:
         return bool(x)
 
     @staticmethod
-    def isnan(x: float) -> bool:
-        return x != x
-
-    @staticmethod
     def full(like: float, value: float) -> float:
         return value
 
@@ -110,7 +106,6 @@ class _ArrayOps:
         self.abs = np.abs
         self.not_ = np.logical_not
         self.any = np.any
-        self.isnan = np.isnan
 
     def power(self, base, exponent):  # noqa: ANN001, ANN201
         # An array exponent: numpy's scalar fast path (x * x for 2) can differ in the last bit.

@@ -239,10 +239,5 @@ def _evaluate(stacked: StackedPlan | None, n: int) -> dict:
     return columns
 
 
-def _empty(n: int) -> dict:
-    return {key: [""] * n if key in METRIC_LABELS else np.full(n, math.nan)
-            for key in Metrics.__slots__}
-
-
 def _nan(value: float | None) -> float:
     return math.nan if value is None else value
