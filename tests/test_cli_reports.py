@@ -42,9 +42,11 @@ def test_compare_json_matches_engine(data):
         assert row["npv"] == pytest.approx(expected.npv)
         assert row["payback_years"] == pytest.approx(expected.payback_years)
     required = {"pathway", "institution", "study_mode", "years_to_complete", "direct_cost",
-                "opportunity_cost", "total_cost", "debt_at_completion", "monthly_payment",
+                "opportunity_cost", "total_cost", "debt_at_repayment", "monthly_payment",
                 "starting_salary", "annual_premium", "payback_years",
-                "discounted_payback_years", "npv", "irr", "roi"}
+                "discounted_payback_years", "npv", "irr", "npv_per_dollar_invested",
+                "npv_financed", "financed_low_point", "financed_back_to_even_years",
+                "debt_free_years"}
     assert required <= set(rows[0])
 
 
@@ -225,6 +227,6 @@ def test_private_loans_are_reported():
     """
     rows = json.loads(invoke("compare", "bachelor-him", "--borrow", "15000", "-f", "json").stdout)
     assert rows[0]["private_debt"] > 15_000
-    assert rows[0]["debt_at_completion"] > 60_000
+    assert rows[0]["debt_at_repayment"] > 60_000
     table = invoke("compare", "bachelor-him", "--borrow", "15000").stdout
     assert "of private loans above the federal limits" in table

@@ -147,18 +147,54 @@ def test_negative_premium_is_kept(simple):
 
 
 def test_aotc_rules(simple):
-    """AOTC = 100% of the first $2,000 + 25% of the next $2,000, phased out $80k-$90k MAGI."""
-    plan = replace(simple, tax_credits=True, aotc_years=4, direct_cost_per_year=4_000.0)
+    """AOTC = 100% of the first $2,000 + 25% of the next $2,000, phased out $80k-$90k MAGI.
+
+    The student keeps a $40,000 salary, so the year's federal tax (taxable 40,000 − 16,100 =
+    23,900: 10 % of 12,400 + 12 % of 11,500 = 2,620) covers the non-refundable $1,500.
+    """
+    plan = replace(simple, tax_credits=True, aotc_years=4, direct_cost_per_year=4_000.0,
+                   kept_share=1.0, counterfactual=40_000.0)
     _, flows = evaluate(plan)
     assert flows.aid[0] == pytest.approx(2_500.0)  # 2,000 + 0.25 x 2,000
-    rich = replace(plan, kept_share=1.0, counterfactual=85_000.0)
+    rich = replace(plan, counterfactual=85_000.0)
     _, flows = evaluate(rich)
     assert flows.aid[0] == pytest.approx(1_250.0)  # half-way through the phase-out
 
 
+@pytest.mark.parametrize(("earnings", "expected"), [
+    (0.0, 1_000.0),  # no tax owed: only the refundable 40 % of 2,500
+    (20_000.0, 1_390.0),  # taxable 3,900 -> tax 390: 1,000 + 390
+    (40_000.0, 2_500.0),  # tax 2,620 covers the non-refundable 1,500
+])
+def test_aotc_beyond_its_refundable_part_needs_tax_owed(simple, earnings, expected):
+    """Only 40 % of the AOTC is refundable; the rest offsets the year's federal income tax on
+    the student's earnings (2026 single filer: $16,100 standard deduction, 10 % to $12,400, 12 %
+    to $50,400; IRS Rev. Proc. 2025-32), worked by hand in each case."""
+    plan = replace(simple, tax_credits=True, aotc_years=4, direct_cost_per_year=4_000.0,
+                   kept_share=1.0, counterfactual=earnings)
+    _, flows = evaluate(plan)
+    assert flows.aid[0] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("earnings", "expected"), [
+    (0.0, 0.0),  # the LLC is not refundable: nothing without tax owed
+    (30_000.0, 1_420.0),  # taxable 13,900 -> 1,240 + 12 % of 1,500 = 1,420 < 2,000
+    (60_000.0, 2_000.0),  # taxable 43,900 -> 5,356: the full 2,000
+])
+def test_llc_is_capped_by_tax_owed(simple, earnings, expected):
+    """The Lifetime Learning Credit (20 % of up to $10,000) only offsets federal income tax,
+    so a student earning little gets less of it (hand-worked with the 2026 brackets)."""
+    plan = replace(simple, tax_credits=True, aotc_years=0, direct_cost_per_year=12_000.0,
+                   kept_share=1.0, counterfactual=earnings)
+    _, flows = evaluate(plan)
+    assert flows.aid[0] == pytest.approx(expected)
+
+
 def test_llc_rules(simple):
-    """The LLC is 20% of up to $10,000 of expenses: $12,000 of tuition gives $2,000."""
-    plan = replace(simple, tax_credits=True, aotc_years=0, direct_cost_per_year=12_000.0)
+    """The LLC is 20% of up to $10,000 of expenses: $12,000 of tuition gives $2,000 (to a
+    student whose $60,000 salary owes more than that in tax)."""
+    plan = replace(simple, tax_credits=True, aotc_years=0, direct_cost_per_year=12_000.0,
+                   kept_share=1.0, counterfactual=60_000.0)
     _, flows = evaluate(plan)
     assert flows.aid[0] == pytest.approx(2_000.0)
 
@@ -187,13 +223,17 @@ def test_cew_horizons(data):
     assert metrics.npv_15 is None
 
 
-def test_borrowing_reaches_the_metrics(data):
-    """Borrowing gives debt and a monthly payment; NPV falls when the loan costs more than d."""
+def test_borrowing_reaches_the_financed_view_only(data):
+    """Borrowing gives debt, a monthly payment and a financed view whose NPV is below the
+    economic NPV (the 2026-27 loan rate, 6.39 %+, is above the 3 % discount rate), while the
+    headline metrics, computed on the economic flows, do not move."""
     plain = evaluate(make_plan(data, Scenario(), "bachelor-him"))[0]
     loaned = evaluate(make_plan(data, Scenario(borrow=5_000), "bachelor-him"))[0]
-    assert loaned.debt_at_completion > 20_000
+    assert loaned.debt_at_repayment > 20_000
     assert loaned.monthly_payment > 0
-    assert loaned.npv < plain.npv
+    assert loaned.npv_financed < loaned.npv == plain.npv
+    assert (loaned.payback_years, loaned.irr) == (plain.payback_years, plain.irr)
+    assert plain.npv_financed == plain.npv and plain.debt_free_years == 0.0
 
 
 @pytest.mark.parametrize("education", list(Education))
@@ -264,19 +304,21 @@ def test_exam_fee_falls_in_the_year_study_ends(simple):
 def test_aotc_then_llc(simple):
     """After the AOTC's years run out, later study years get the LLC (20% of up to $10,000).
 
-    One AOTC year left, $4,000 a year: year 0 gets 2,000 + 0.25 x 2,000 = $2,500 (AOTC), year 1
-    gets 0.20 x 4,000 = $800 (LLC).
+    One AOTC year left, $4,000 a year, a $40,000 salary kept (tax 2,620 a year covers both):
+    year 0 gets 2,000 + 0.25 x 2,000 = $2,500 (AOTC), year 1 gets 0.20 x 4,000 = $800 (LLC).
     """
-    plan = replace(simple, tax_credits=True, aotc_years=1, direct_cost_per_year=4_000.0)
+    plan = replace(simple, tax_credits=True, aotc_years=1, direct_cost_per_year=4_000.0,
+                   kept_share=1.0, counterfactual=40_000.0)
     _, flows = evaluate(plan)
     assert flows.aid[:2] == pytest.approx([2_500.0, 800.0])
 
 
 def test_bachelor_holder_gets_no_aotc(data):
     """A bachelor's holder has used the AOTC's four years: a certificate earns the LLC only."""
-    plan = make_plan(data, Scenario(education=Education.bachelor), "coding-certificate")
+    plan = make_plan(data, Scenario(education=Education.bachelor, current_salary=40_000,
+                                    salary_kept_share=1.0), "coding-certificate")
     assert plan.aotc_years == 0
     _, flows = evaluate(plan)
     # LLC: 20% of the $5,670 of tuition, fees and books of the year (the exam fee is not
-    # a qualified expense) = $1,134.
+    # a qualified expense) = $1,134, within the year's tax on $40,000 ($2,620).
     assert flows.aid[0] == pytest.approx(0.2 * (4_150 + 1_520))

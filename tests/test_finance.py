@@ -11,7 +11,7 @@ import math
 import numpy as np
 import numpy_financial as npf
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from himcalc.engine.finance import (
@@ -210,20 +210,33 @@ def test_irr_later_loss_uses_norstrom() -> None:
     assert rate == pytest.approx(npf.irr(flows), abs=1e-10)
 
 
-def test_payback_first_crossing_counts() -> None:
-    """A later loss does not undo payback: cum -100, +50, -150, +150 pays back at 1 + 100/150."""
-    assert payback_years([-100.0, 150.0, -200.0, 300.0]) == pytest.approx(1 + 100 / 150)
+def test_payback_counts_the_last_recovery() -> None:
+    """A later loss undoes payback until the position recovers for good: cum -100, +50, -150,
+    +150 goes under water again in year 2 and recovers inside year 3 at 3 + 150/300 = 3.5."""
+    assert payback_years([-100.0, 150.0, -200.0, 300.0]) == pytest.approx(3.5)
 
 
 def test_payback_special_cases() -> None:
-    """Edge cases follow the documented convention: leading zeros are skipped, a positive first
-    flow pays back at 0.0, and empty / all-zero / never-recovering series give None."""
+    """Edge cases follow the documented convention: leading zeros change nothing, a position
+    that is ahead and then under water pays back at the recovery, a position that is never
+    negative pays back at 0.0, and an empty or never-recovering series gives None."""
     assert payback_years([0.0, -100.0, 200.0]) == 2.5  # cum 0, -100, +100: 2 + 100/200
-    assert payback_years([50.0, -100.0, 200.0]) == 0.0
+    assert payback_years([50.0, -100.0, 200.0]) == 2.25  # cum 50, -50, +150: 2 + 50/200
     assert payback_years([-100.0, 0.0, 0.0, 100.0]) == 4.0  # zero-flow years: no division by 0
+    assert payback_years([50.0, 10.0]) == 0.0  # never under water
+    assert payback_years([0.0, 0.0]) == 0.0  # nothing was ever owed
     assert payback_years([]) is None
-    assert payback_years([0.0, 0.0]) is None
     assert payback_years([-100.0, 10.0, -5.0, 0.0]) is None
+
+
+def test_payback_of_issue_12_case_is_never() -> None:
+    """Issue 12's first case: ahead by 8,773 and 17,248 while studying on loans, then 549 ahead,
+    then under water for good (ending at -76,964): that never pays back, where the old rule
+    said 0.0."""
+    flows = [8_773.0, 8_475.0, -3_136.0, -4_521.0, -4_521.0, -4_521.0, -4_521.0, -4_521.0]
+    cum = cumulative(flows)
+    assert cum[0] > 0 and cum[-1] < 0
+    assert payback_years(flows) is None
 
 
 def test_discounted_payback_worked_example() -> None:
@@ -382,8 +395,9 @@ def test_payback_monotonic(flows: list[float], index: int, delta: float) -> None
 @SETTINGS
 @given(flows=st.lists(_money(-1e5, 0.0), min_size=1, max_size=45), rate=rates)
 def test_payback_none_without_gains(flows: list[float], rate: float) -> None:
-    """With no year ever gaining (all flows <= 0), the position never recovers: None, discounted
-    or not."""
+    """With no year ever gaining (all flows <= 0) and some loss, the position never recovers:
+    None, discounted or not."""
+    assume(any(f < 0.0 for f in flows))
     assert payback_years(flows) is None
     assert discounted_payback_years(rate, flows) is None
 
@@ -401,21 +415,19 @@ def test_discounting_delays_conventional_payback(flows: list[float], rate: float
 @SETTINGS
 @given(flows=any_flows)
 def test_payback_matches_its_definition(flows: list[float]) -> None:
-    """Payback is k + (-cum(k-1)) / flows[k] for the first k with cum(k) >= 0 after the running
-    total went negative, so it lies in (k, k+1]; 0.0 if the first non-zero flow is a gain."""
+    """Payback is None exactly when the final running total is negative; otherwise it is 0.0
+    if the total is never negative, else k + (-cum(k-1)) / flows[k] for the *last* k whose
+    opening position cum(k-1) is negative, and lies in (k, k+1]."""
     result = payback_years(flows)
     cum = cumulative(flows)
-    first = next((t for t, f in enumerate(flows) if f != 0.0), None)
-    if first is None:
+    if not flows or cum[-1] < 0.0:
         assert result is None
         return
-    if flows[first] > 0.0:
+    opening_negative = [t for t in range(1, len(flows)) if cum[t - 1] < 0.0]
+    if not opening_negative:
         assert result == 0.0
         return
-    k = next((t for t in range(first, len(flows)) if cum[t] >= 0.0), None)
-    if k is None:
-        assert result is None
-        return
+    k = opening_negative[-1]
     assert result == k + (-cum[k - 1]) / flows[k]
     assert k <= result <= k + 1
 

@@ -169,7 +169,7 @@ def test_vectorised_payback_and_npv_equal_finance_functions():
     random[:3] -= 3000.0  # most series start under water
     special = np.array([
         [0.0, 0.0, -10.0, 5.0, 5.0, 5.0],  # leading zeros
-        [50.0, -100.0, 200.0, 0.0, 0.0, 0.0],  # ahead first: payback 0
+        [50.0, -100.0, 200.0, 0.0, 0.0, 0.0],  # ahead, under water, recovers: 2.25
         [-100.0, 0.0, 0.0, 0.0, 0.0, 0.0],  # never
         [0.0] * 6,  # nothing to pay back
         [-100.0, 100.0, -50.0, 10.0, 10.0, 10.0],  # a re-dip after the first crossing

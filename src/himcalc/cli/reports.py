@@ -35,7 +35,7 @@ COMPARE_COLUMNS = [
     Column("institution", "Institution", text, "left"),
     Column("years_to_complete", "Years", number),
     Column("total_cost", "Total cost", money),
-    Column("debt_at_completion", "Debt", money),
+    Column("debt_at_repayment", "Debt", money),
     Column("starting_salary", "Start salary", money),
     Column("annual_premium", "Premium per yr", money),
     Column("payback_years", "Payback", years),
@@ -47,12 +47,14 @@ COMPARE_COLUMNS = [
 
 METRIC_KEYS = [
     "pathway", "institution", "study_mode", "years_to_complete", "direct_cost",
-    "opportunity_cost", "total_cost", "aid", "debt_at_completion", "private_debt",
+    "opportunity_cost", "total_cost", "aid", "debt_at_repayment", "private_debt",
     "monthly_payment",
     "starting_salary", "annual_premium", "payback_years", "payback_after_completion",
-    "discounted_payback_years", "npv", "irr", "irr_status", "roi", "lifetime_earnings_gain",
+    "discounted_payback_years", "npv", "irr", "irr_status", "npv_per_dollar_invested",
+    "lifetime_earnings_gain",
     "npv_10", "npv_15", "npv_20", "npv_30", "npv_40", "price_to_earnings_premium",
-    "completion_probability",
+    "completion_probability", "npv_financed", "financed_low_point", "financed_low_point_years",
+    "financed_back_to_even_years", "debt_free_years",
 ]
 """Keys of a metrics row, in the order of JSON objects and CSV columns (a documented contract)."""
 
@@ -69,6 +71,16 @@ def evaluate_rows(data: Any, scenario: Any, pathways: list[str]) -> list[dict]:
     from himcalc.engine.plan import make_plan
 
     return [evaluate(make_plan(data, scenario, pid))[0].as_dict() for pid in pathways]
+
+
+def financed_note(row: dict) -> str:
+    """The financed view of a borrower's row: the headline metrics leave loans out."""
+    back = row["financed_back_to_even_years"]
+    back_text = "never back to even" if back is None else f"back to even after {back:.1f} y"
+    return (f"Financed ({row['pathway']}, {row['institution']}): own cash NPV "
+            f"{money(row['npv_financed'])}; lowest {money(row['financed_low_point'])} after "
+            f"{row['financed_low_point_years']:.0f} y, {back_text}; debt-free after "
+            f"{row['debt_free_years']:.1f} y. Payback, NPV and IRR leave loans out.")
 
 
 def assumptions_line(plan: Any, scenario: Any) -> str:
@@ -157,6 +169,7 @@ def compare(
     notes += [f"Debt of {r['pathway']} ({r['institution']}) includes {money(r['private_debt'])} "
               "of private loans above the federal limits (--private-loan-rate)."
               for r in rows if r["private_debt"] > 0]
+    notes += [financed_note(r) for r in rows if r["debt_at_repayment"] > 0]
     emit(Report(rows=rows, columns=COMPARE_COLUMNS, keys=METRIC_KEYS, notes=notes), fmt)
     if chart or chart_file:
         draw_charts(curves, paybacks, chart, chart_file, fmt, "Break-even by pathway")
@@ -171,10 +184,10 @@ SHOW_COLUMNS = [
     Column("earnings_with", "Earn. with", money),
     Column("earnings_without", "Earn. without", money),
     Column("aid", "Aid", money),
-    Column("loan_payment", "Loan pmt", money),
     Column("net", "Net", money),
     Column("cumulative", "Cumulative", money),
     Column("discounted_cumulative", "Disc. cumul.", money),
+    Column("cash_position", "Own cash", money),
 ]
 
 METRIC_LABELS = [
@@ -183,7 +196,7 @@ METRIC_LABELS = [
     ("opportunity_cost", "Foregone earnings", money),
     ("total_cost", "Total cost", money),
     ("aid", "Grants, assistance and tax credits", money),
-    ("debt_at_completion", "Debt when repayment starts", money),
+    ("debt_at_repayment", "Debt when repayment starts", money),
     ("private_debt", "  of which private (above the federal limits)", money),
     ("monthly_payment", "Monthly loan payment", money),
     ("starting_salary", "Starting salary", money),
@@ -193,7 +206,7 @@ METRIC_LABELS = [
     ("discounted_payback_years", "Discounted payback", years),
     ("npv", "NPV", money),
     ("irr", "IRR", percent),
-    ("roi", "ROI (NPV per $ invested)", ratio),
+    ("npv_per_dollar_invested", "NPV per $ invested", ratio),
     ("lifetime_earnings_gain", "Lifetime earnings gain", money),
     ("npv_10", "NPV at 10 years", money),
     ("npv_20", "NPV at 20 years", money),
@@ -202,6 +215,15 @@ METRIC_LABELS = [
     ("completion_probability", "Completion probability", percent),
 ]
 
+FINANCED_LABELS = [
+    ("npv_financed", "NPV of own cash (with loans)", money),
+    ("financed_low_point", "Lowest own-cash position", money),
+    ("financed_low_point_years", "  reached after (years from start)", number),
+    ("financed_back_to_even_years", "  back to even after (years from start)", years),
+    ("debt_free_years", "Debt-free after (years from start)", years),
+]
+"""The financed view, shown under the metrics when the person borrows."""
+
 
 def cash_flow_rows(plan: Any, flows: Any) -> list[dict]:
     """The engine's columns as one dict per year, with cumulative and discounted cumulative."""
@@ -209,6 +231,7 @@ def cash_flow_rows(plan: Any, flows: Any) -> list[dict]:
 
     cum = cumulative(flows.net)
     disc = cumulative(discount(plan.discount_rate, flows.net))
+    cash = cumulative(flows.net_financed)
     return [
         {
             "year": t,
@@ -225,6 +248,8 @@ def cash_flow_rows(plan: Any, flows: Any) -> list[dict]:
             "net": flows.net[t],
             "cumulative": cum[t],
             "discounted_cumulative": disc[t],
+            "net_financed": flows.net_financed[t],
+            "cash_position": cash[t],
         }
         for t in range(plan.horizon)
     ]
@@ -267,15 +292,18 @@ def show(
     payback = m["payback_years"]
     marked = {math.ceil(payback) - 1} if payback else set()
     name = data.get("pathways")[pid].name
-    metric_rows = [{"metric": label, "value": fmt_(m[key])} for key, label, fmt_ in METRIC_LABELS]
+    labels = METRIC_LABELS + (FINANCED_LABELS if m["debt_at_repayment"] > 0 else [])
+    metric_rows = [{"metric": label, "value": fmt_(m[key])} for key, label, fmt_ in labels]
     summary = Report(rows=metric_rows, title="Metrics",
                      columns=[Column("metric", "Metric", text, "left"),
                               Column("value", "Value", text)],
                      notes=[assumptions_line(plan, scenario)])
-    breakeven = "No break-even within the horizon."
-    if marked:
+    breakeven = "No break-even within the horizon: the position ends under water."
+    if payback == 0.0:
+        breakeven = "Never under water: the position is never negative (payback 0.0)."
+    elif marked:
         breakeven = (f"Break-even in year {min(marked)} (payback {payback:.1f} years from the "
-                     "start of study): the marked row.")
+                     "start of study, for good): the marked row.")
     report = Report(
         rows=rows, columns=SHOW_COLUMNS, title=f"{name} ({pid}, {plan.institution})",
         notes=[breakeven], marked=marked, sections=[summary],

@@ -11,8 +11,14 @@ Conventions (docs/methodology.md, "Cash flows"):
 * earnings with the credential: s_t × kept × cf_t + (1 − s_t) × wage_t, where wage_t is the
   career track's wage for the occupation held (t − D) years after completion, grown by the
   real wage growth from year 0; earnings without: cf_t = current salary × (1 + g)^t;
-* net_t = (earnings with − earnings without) − tax on that difference − direct cost + aid
-  (grants, employer assistance, tax credits) + loan disbursed − loan payments.
+* the *economic* net flow, on which every headline metric is computed, is
+  net_t = (earnings with − earnings without) − tax on that difference − direct cost + aid
+  (grants, employer assistance, tax credits): study costs are paid when incurred and
+  financing is left out (FREOPP's and Georgetown CEW's convention);
+* the *financed* net flow, the student's own cash, adds the loans:
+  net_financed_t = net_t + loan disbursed − loan payments;
+* growth factors (1 + g)^t are built by repeated multiplication, the same on both backends,
+  so no result depends on how a CPU's vector `pow` rounds.
 
 With a completion probability p < 1 every column is the probability-weighted mix of the
 completer's row and the non-completer's row (who studies `noncompleter_years`, pays for
@@ -50,6 +56,7 @@ class Flows:
     loan_disbursed: list
     loan_payment: list
     net: list
+    net_financed: list
     study_share: list
     loan: LoanOutcome
 
@@ -62,25 +69,52 @@ def wage_after(plan: Plan, years_after_completion, o: Ops = SCALAR):  # noqa: AN
     return wage
 
 
-def _credit(plan: Plan, t: int, qualified, magi, o: Ops):  # noqa: ANN001, ANN201
-    """The education tax credit of study year t, phased out by MAGI.
+def income_tax(plan: Plan, earnings, o: Ops = SCALAR):  # noqa: ANN001, ANN201
+    """Federal income tax (dollars) a single filer owes on a year's `earnings`.
+
+    ``taxable = max(0, earnings − standard deduction)``, taxed by `plan.tax_brackets`
+    ((over, rate) pairs, data/income_tax.yaml: the 2026 schedule, which inflation indexing
+    keeps constant in real dollars). Only used to cap the non-refundable education credits.
+
+    >>> from types import SimpleNamespace as P
+    >>> plan = P(standard_deduction=16_100.0, tax_brackets=((0.0, 0.10), (12_400.0, 0.12)))
+    >>> round(income_tax(plan, 36_100.0), 2)  # 20,000 taxable: 1,240 + 12 % of 7,600
+    2152.0
+    """
+    taxable = o.maximum(earnings - plan.standard_deduction, 0.0)
+    tax = 0.0
+    brackets = plan.tax_brackets
+    for k, (over, rate) in enumerate(brackets):
+        above = o.maximum(taxable - over, 0.0)
+        if k + 1 < len(brackets):
+            above = o.minimum(above, brackets[k + 1][0] - over)
+        tax = tax + rate * above
+    return tax
+
+
+def _credit(plan: Plan, t: int, qualified, earnings, o: Ops):  # noqa: ANN001, ANN201
+    """The education tax credit of study year t the student can use, phased out by MAGI.
 
     The AOTC while the person still has AOTC years (undergraduate pathways only: the first
     four years of college, fewer after some college or an associate, none after a bachelor's),
     the Lifetime Learning Credit otherwise (graduate study, or undergraduate years beyond the
-    AOTC's four). A student cannot claim both for the same year. Zero without credits or
-    without qualified expenses.
+    AOTC's four). A student cannot claim both for the same year. MAGI is the year's earnings.
+    Only the AOTC's refundable share (40 %) is paid whatever the tax; the rest of it, and the
+    whole LLC, only offsets the year's federal income tax (`income_tax` of the earnings).
+    Zero without credits or without qualified expenses.
     """
     aotc = o.minimum(
         o.minimum(qualified, 2000.0) + 0.25 * o.minimum(o.maximum(qualified - 2000.0, 0.0), 2000.0),
         plan.aotc_max,
     )
     llc = plan.llc_rate * o.minimum(qualified, plan.llc_limit)
-    amount = o.where(t < plan.aotc_years, aotc, llc)
+    is_aotc = t < plan.aotc_years
     span = plan.phaseout_end - plan.phaseout_start
-    phase = o.minimum(1.0, o.maximum(0.0, o.div(plan.phaseout_end - magi, span)))
-    factor = o.where(span > 0, phase, 1.0)
-    return o.where(plan.tax_credits & (qualified > 0), amount * factor, 0.0)
+    phase = o.minimum(1.0, o.maximum(0.0, o.div(plan.phaseout_end - earnings, span)))
+    amount = o.where(is_aotc, aotc, llc) * o.where(span > 0, phase, 1.0)
+    refundable = o.where(is_aotc, plan.aotc_refundable_share * amount, 0.0)
+    usable = refundable + o.minimum(amount - refundable, income_tax(plan, earnings, o))
+    return o.where(plan.tax_credits & (qualified > 0), usable, 0.0)
 
 
 def _path(plan: Plan, years, completes: bool, o: Ops = SCALAR) -> Flows:  # noqa: ANN001
@@ -103,8 +137,11 @@ def _path(plan: Plan, years, completes: bool, o: Ops = SCALAR) -> Flows:  # noqa
     taxed = tax_rate != 0
     shortest = int(horizon.min()) if o.vector else horizon
     cols: dict[str, list] = {name: [] for name in Flows.__slots__[:-1]}
+    grow = tuition_grow = 1.0  # (1 + g)^t, (1 + tuition growth)^t by repeated multiplication
     for t in range(span):
-        grow = o.power(growth, t)
+        if t:
+            grow = grow * growth
+            tuition_grow = tuition_grow * tuition_growth
         cf = cf0 * grow
         studying = o.any(t < study)
         if studying:
@@ -115,7 +152,7 @@ def _path(plan: Plan, years, completes: bool, o: Ops = SCALAR) -> Flows:  # noqa
                 with_ = (1.0 - share) * cf
             with_ = with_ + share * kept * cf
             foregone = share * (1.0 - kept) * cf
-            cost = plan.direct_cost_per_year * share * o.power(tuition_growth, t)
+            cost = plan.direct_cost_per_year * share * tuition_grow
             grants = o.minimum(plan.grants_per_year * share, cost)
             assistance = o.minimum(plan.assistance_per_year * share, cost - grants)
             aid = grants + assistance + _credit(plan, t, cost - grants - assistance, with_, o)
@@ -127,16 +164,18 @@ def _path(plan: Plan, years, completes: bool, o: Ops = SCALAR) -> Flows:  # noqa
         taxes = o.where(taxed, tax_rate * (with_ - cf), 0.0) if o.any(taxed) else 0.0
         disbursed = loan.disbursed[t]
         payment = loan.payments[t]
-        net = (with_ - cf) - taxes - cost + aid + disbursed - payment
+        net = (with_ - cf) - taxes - cost + aid
+        financed = net + disbursed - payment
         if o.vector:  # years past a row's own horizon are worth nothing
             alive = t < horizon
             net = o.where(alive, net, 0.0)  # always a vector: one element per row
+            financed = net  # loans are never on vectors (`batch` prices borrowers one by one)
             if t >= shortest:  # (a plain 0.0 needs no mask: loans are never on vectors)
                 with_, cf, taxes = (o.where(alive, x, 0.0) for x in (with_, cf, taxes))
                 if studying:
                     cost, foregone, aid, share = (o.where(alive, x, 0.0)
                                                   for x in (cost, foregone, aid, share))
-        row = (cost, foregone, with_, cf, taxes, aid, disbursed, payment, net, share)
+        row = (cost, foregone, with_, cf, taxes, aid, disbursed, payment, net, financed, share)
         for column, value in zip(cols.values(), row, strict=True):
             column.append(value)
     return Flows(**cols, loan=loan)

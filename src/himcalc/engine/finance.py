@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "IRR_STATUSES",
+    "STATUS_BORROWING",
     "STATUS_MULTIPLE",
     "STATUS_NOT_FOUND",
     "STATUS_NO_SIGN_CHANGE",
@@ -72,7 +73,11 @@ STATUS_MULTIPLE = "multiple"
 """More than one rate makes NPV zero, so "the" IRR is undefined; `irr` returns None."""
 STATUS_NOT_FOUND = "not_found"
 """Uniqueness could not be shown and no root was bracketed (or the solver failed)."""
-IRR_STATUSES = frozenset({STATUS_OK, STATUS_NO_SIGN_CHANGE, STATUS_MULTIPLE, STATUS_NOT_FOUND})
+STATUS_BORROWING = "borrowing"
+"""The one rate that makes NPV zero is a cost, not a return: NPV *rises* with the rate there
+(money comes first, then goes out, like a loan), so `irr` returns None rather than rank it."""
+IRR_STATUSES = frozenset({STATUS_OK, STATUS_NO_SIGN_CHANGE, STATUS_MULTIPLE, STATUS_NOT_FOUND,
+                          STATUS_BORROWING})
 
 _IRR_TOL = 1e-10
 """Convergence tolerance on the rate (absolute below 1, relative above)."""
@@ -165,33 +170,32 @@ def cumulative(flows: Sequence[float]) -> list[float]:
 
 
 def payback_years(flows: Sequence[float]) -> float | None:
-    """Years from the start of study (t = 0) until the running total of flows turns non-negative.
+    """Years from the start of study (t = 0) after which the running total stays non-negative.
 
     Convention: ``flows[t]`` accrues evenly over the year ``[t, t + 1)``, so the position at
     time t (in years) is ``cum(t - 1)`` with ``cum(k) = flows[0] + ... + flows[k]``
-    (``cum(-1) = 0``). Let k be the first year index, *after the position has gone negative*,
-    with ``cum(k) >= 0``. Then::
+    (``cum(-1) = 0``), linear inside each year. Payback is the moment from which the position
+    is never negative again until the end of the series. With k the *last* year index whose
+    opening position is negative (``cum(k - 1) < 0``)::
 
         payback_years = k + (-cum(k - 1)) / flows[k]
 
-    The fraction lies in (0, 1] (``cum(k - 1) < 0 <= cum(k)`` forces ``flows[k] >= -cum(k-1)
-    > 0``), so payback falls inside year k, in ``(k, k + 1]``, and a division by zero cannot
-    happen. Example: flows ``-10k, -10k, +5k, +5k, +5k, +5k`` give ``cum = -10k, -20k, -15k,
-    -10k, -5k, 0``; k = 5, ``cum(4) = -5k``, ``flows[5] = 5k``, so payback = 5 + 5k/5k = 6.0,
-    i.e. the end of year index 5, four years after a two-year programme ends.
+    (``cum(k - 1) < 0 <= cum(k)`` forces ``flows[k] > 0``, so the fraction lies in (0, 1] and
+    cannot divide by zero). Example: flows ``-10k, -10k, +5k, +5k, +5k, +5k`` give
+    ``cum = -10k, -20k, -15k, -10k, -5k, 0``; k = 5, ``cum(4) = -5k``, ``flows[5] = 5k``, so
+    payback = 5 + 5k/5k = 6.0, i.e. the end of year index 5.
 
-    Special cases:
+    Special cases (docs/methodology.md, "Payback"):
 
-    * The *first* crossing counts: if a later loss pushes the total below zero again, the
-      result does not change.
-    * Leading zero flows are skipped (nothing has happened yet). If the first non-zero flow is
-      positive, the position is never under water before it is ahead, and payback is ``0.0``.
-    * ``None`` when the total is still negative at the end of the series (e.g. a premium that
-      is <= 0 for ever), when the series is empty, and when every flow is zero (nothing to pay
-      back).
+    * A position that is ahead, goes under water and recovers pays back at the recovery; one
+      that goes under water and does not recover by the end never pays back: ``None`` exactly
+      when the final total is negative (and for an empty series).
+    * A position that is never negative (every flow zero, or gains before any loss that they
+      cover) pays back at ``0.0``: nothing was ever owed.
 
     One pass, no search, so it cannot loop. Raising any cost never shortens the result and
-    raising any gain never lengthens it (None counts as "longer than any number").
+    raising any gain never lengthens it (None counts as "longer than any number"): the
+    position only moves down, so the moment after which it stays non-negative only moves later.
 
     >>> payback_years([-10_000.0, -10_000.0, 5_000.0, 5_000.0, 5_000.0, 5_000.0])
     6.0
@@ -199,8 +203,10 @@ def payback_years(flows: Sequence[float]) -> float | None:
     3.5
     >>> payback_years([-100.0, 0.0, 0.0]) is None
     True
-    >>> payback_years([50.0, -100.0, 200.0])
-    0.0
+    >>> payback_years([50.0, -100.0, 200.0])  # cum 50, -50, 150: under water in year 1
+    2.25
+    >>> payback_years([50.0, -10.0, -60.0]) is None  # ahead at first, ends 20 under water
+    True
     """
     value = payback_of(flows, SCALAR)
     return None if value != value else value
@@ -209,23 +215,20 @@ def payback_years(flows: Sequence[float]) -> float | None:
 def payback_of(flows: Sequence, o: Ops):  # noqa: ANN201
     """`payback_years` on either ops backend (`engine.ops`); NaN where it is None.
 
-    One pass that stops once every evaluation has its answer. ``prev < 0 <= prev + f`` forces
-    ``f >= -prev > 0``, so the division only matters where it is well defined.
+    One pass: each crossing from a negative position to a non-negative one sets the answer,
+    each year ending negative clears it, and the answer stands only if the last position is
+    non-negative. ``prev < 0 <= prev + f`` forces ``f >= -prev > 0``, so the division only
+    matters where it is well defined.
     """
     cum = 0.0
-    under_water = done = False
-    result = o.full(flows[0] if flows else 0.0, o.nan)
+    result = o.full(flows[0] if flows else 0.0, 0.0)
+    if not flows:
+        return o.nan
     for k, f in enumerate(flows):
         prev = cum
         cum = prev + f
-        open_ = o.not_(done)
-        crossed = open_ & under_water & (cum >= 0.0)
-        ahead = open_ & o.not_(under_water) & (cum > 0.0)
-        result = o.where(crossed, k + o.div(-prev, f), o.where(ahead, 0.0, result))
-        done = done | crossed | ahead
-        under_water = under_water | (open_ & (cum < 0.0))
-        if not o.any(o.not_(done)):
-            break
+        crossed = (prev < 0.0) & (cum >= 0.0)
+        result = o.where(crossed, k + o.div(-prev, f), o.where(cum < 0.0, o.nan, result))
     return result
 
 
@@ -398,6 +401,12 @@ def _scan_grid(flows: Sequence[float], total: float) -> tuple[float | None, str]
     if roots == 0:
         return None, STATUS_NOT_FOUND
     i, j = bracket
+    # NPV falls through its root (an investment) when it is positive just below it or, for a
+    # root exactly on a grid point, negative just above it (a double root touching 0 counts).
+    below = values[i] if i != j else next((v for v in reversed(values[:i]) if v != 0.0), 0.0)
+    above = values[j + 1] if j + 1 < len(values) else 0.0
+    if not (below > 0.0 or (i == j and above < 0.0)):
+        return None, STATUS_BORROWING
     if i == j:
         return points[i], STATUS_OK
     lo, hi = points[i], points[j]
@@ -420,7 +429,12 @@ def irr(flows: Sequence[float]) -> tuple[float | None, str]:
       so NPV never crosses zero;
     * ``"multiple"``: more than one rate solves NPV = 0, so there is no single IRR;
     * ``"not_found"``: uniqueness could not be shown and no root was found on the scan grid, or
-      the solver failed. The rate returned is always finite, never NaN.
+      the solver failed;
+    * ``"borrowing"``: the one root is where NPV *rises* through zero (money first, outflows
+      later, like a loan): that rate is what the stream costs, not what it earns, so it is not
+      reported as a return (docs/methodology.md, "IRR").
+
+    The rate returned is always finite, never NaN.
 
     Uniqueness is decided cheaply first: one sign change in the flows (Descartes' rule of signs
     in ``v = 1 / (1 + rate)``), or one sign change in total across the prefix sums (Norstrom's
@@ -444,6 +458,8 @@ def irr(flows: Sequence[float]) -> tuple[float | None, str]:
     (None, 'multiple')
     >>> irr([100.0, 50.0])
     (None, 'no_sign_change')
+    >>> irr([1000.0, -550.0, -605.0])  # a loan at 10 %: NPV rises with the rate
+    (None, 'borrowing')
     """
     changes = _sign_changes(flows)
     if changes == 0:
@@ -453,10 +469,15 @@ def irr(flows: Sequence[float]) -> tuple[float | None, str]:
     except OverflowError:  # flows near the float limit; IRR is scale-free, so shrink exactly
         return irr([f * 2.0**-64 for f in flows])
     if changes == 1 or (total != 0.0 and _unique_by_norstrom(flows)):
-        if total == 0.0:
-            return 0.0, STATUS_OK
         first = next(f for f in flows if f != 0.0)  # sign of NPV as rate -> +inf
-        if (total > 0.0) != (first > 0.0):
+        if total == 0.0:  # the root is 0; NPV falls through it when negative above: first < 0
+            return (0.0, STATUS_OK) if first < 0.0 else (None, STATUS_BORROWING)
+        up = (total > 0.0) != (first > 0.0)  # the root is above 0
+        # NPV is positive just below the root (it falls through it: an investment) when
+        # npv(0) > 0 for a root above 0, or npv(-1+) > 0, i.e. npv(0) < 0, for one below.
+        if (total > 0.0) != up:
+            return None, STATUS_BORROWING
+        if up:
             rate = _solve(flows, 0.0, math.inf, total > 0.0, 0.1)
         else:
             rate = _solve(flows, -1.0, 0.0, total < 0.0, -0.1)
@@ -487,9 +508,11 @@ def irr_of(flows: Sequence, o: Ops):  # noqa: ANN201
     up = (total > 0.0) != (first > 0.0)  # the root is above 0
     rate = _solve(flows, o.where(up, 0.0, -1.0), o.where(up, math.inf, 0.0),
                   o.where(up, total > 0.0, total < 0.0), o.where(up, 0.1, -0.1), o, easy)
+    borrowing = (total > 0.0) != up  # NPV rises through the root (see `irr`)
+    found = np.where(np.isnan(rate), STATUS_NOT_FOUND, STATUS_OK)
     status = np.where(changes == 0, STATUS_NO_SIGN_CHANGE,
-                      np.where(np.isnan(rate), STATUS_NOT_FOUND, STATUS_OK)).astype(object)
-    rate = np.where(easy, rate, np.nan)
+                      np.where(borrowing, STATUS_BORROWING, found)).astype(object)
+    rate = np.where(easy & ~borrowing, rate, np.nan)
     for i in np.flatnonzero(o.not_(easy) & (changes > 0)):
         one, status[i] = irr([float(f[i]) for f in flows])
         rate[i] = np.nan if one is None else one

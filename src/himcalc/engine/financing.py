@@ -8,11 +8,14 @@ This adapts the federal loan model (`engine.loans`) to the engine's year grid:
 * the student receives the federal amounts net of the origination fee (that net is the
   `loan_disbursed` inflow); they owe the gross;
 * unsubsidized and private principal accrues simple daily interest until repayment starts
-  six months after study ends, and is capitalized then;
-* the federal balance is repaid on the chosen plan (Tiered Standard by default; RAP is
-  priced on the graduate's starting salary as AGI, growing with real wage growth); the
-  private balance over ten years at the private rate;
-* each monthly payment falls in year index (months since START) // 12.
+  six months after study ends; on the federal loans that interest is *not* capitalized then
+  (87 FR 65904, from 2023-07-01): it stays owed, earns no interest and is paid first
+  (`loans.amortize`); the private loan capitalizes it, as private lenders do;
+* the federal principal picks the Tiered Standard term and is repaid on the chosen plan
+  (Tiered Standard by default; RAP is priced on the graduate's starting salary as AGI,
+  growing with real wage growth); the private balance over ten years at the private rate;
+* each monthly payment falls in year index (months since START) // 12, and the borrower is
+  debt-free after the last one (`LoanOutcome.debt_free_years`).
 """
 
 from __future__ import annotations
@@ -55,6 +58,8 @@ class LoanOutcome:
     monthly_payment: float
     term_months: int
     plan: str
+    debt_free_years: float = 0.0
+    """Years from the start of study to the month of the last payment (0 without a loan)."""
 
 
 def no_loan(horizon: int) -> LoanOutcome:
@@ -88,7 +93,7 @@ def finance(plan: Plan, years: float, agi: float) -> LoanOutcome:
     last_day = START + timedelta(days=round(years * 365.25) - 1)
     repay_day = L.repayment_start(last_day)
     federal_rate = plan.loan_rate if plan.loan_rate is not None else rules.federal_rate
-    federal = L.accrue(sub + unsub, federal_rate, repay_day).balance
+    federal = L.accrue(sub + unsub, federal_rate, repay_day, capitalize=False)
     private_balance = L.accrue(private, plan.private_loan_rate, repay_day).balance
 
     disbursed = [0.0] * horizon
@@ -105,25 +110,29 @@ def finance(plan: Plan, years: float, agi: float) -> LoanOutcome:
             idx = (first + row.month - 1) // 12
             if idx < horizon:
                 payments[idx] += row.payment
+    months = max(schedule.summary.n_payments, private_schedule.summary.n_payments)
     return LoanOutcome(
         disbursed=disbursed,
         payments=payments,
-        debt_at_repayment=federal + private_balance,
-        federal_debt=federal,
+        debt_at_repayment=federal.balance + federal.interest + private_balance,
+        federal_debt=federal.balance + federal.interest,
         private_debt=private_balance,
         monthly_payment=schedule.summary.monthly_payment
         + private_schedule.summary.monthly_payment,
-        term_months=max(schedule.summary.n_payments, private_schedule.summary.n_payments),
+        term_months=months,
         plan=plan.loan_plan,
+        debt_free_years=(first + months) / 12 if months else 0.0,
     )
 
 
-def _federal_schedule(plan: Plan, rules: LoanRules, balance: float, rate: float,
+def _federal_schedule(plan: Plan, rules: LoanRules, federal: L.AccrualResult, rate: float,
                       agi: float) -> L.Schedule:
+    """The federal principal and its unpaid (uncapitalized) interest on the chosen plan."""
     plans = rules.repayment_plans
+    principal, unpaid = federal.balance, federal.interest
     if plan.loan_plan == "standard-10":
-        return L.standard_10(balance, rate, plans.get("standard"))
+        return L.standard_10(principal, rate, plans.get("standard"), unpaid_interest=unpaid)
     if plan.loan_plan == "rap":
-        return L.rap_schedule(balance, rate, agi, plan.dependents, plans["rap"],
-                              agi_growth=plan.wage_growth)
-    return L.tiered_standard(balance, rate, plans["tiered_standard"])
+        return L.rap_schedule(principal, rate, agi, plan.dependents, plans["rap"],
+                              agi_growth=plan.wage_growth, unpaid_interest=unpaid)
+    return L.tiered_standard(principal, rate, plans["tiered_standard"], unpaid_interest=unpaid)

@@ -15,6 +15,11 @@ Conventions used throughout
 * Before repayment (in school and during the grace period) interest is simple daily
   interest: ``principal x annual_rate x days / days_in_year`` with actual calendar days and
   ``days_in_year = 365`` by default (see `accrued_interest`).
+* Interest that accrued before repayment is **not capitalized** on a Direct Loan when
+  repayment starts (34 CFR 685.202(b), as amended by the final rule of 2022-11-01, 87 FR
+  65904, in force from 2023-07-01): it stays owed as *unpaid interest*, earns no interest,
+  and payments go to it before principal (`unpaid_interest` of the schedule functions).
+  Private loans are capitalized (`accrue(capitalize=True)`), as private lenders do.
 * Disbursement timing (`semester_disbursements`): each academic year's borrowing is
   disbursed in two equal halves, the first on the first day of the academic year and the
   second five calendar months later (e.g. Aug 25 and Jan 25).
@@ -43,6 +48,7 @@ __all__ = [
     "add_months",
     "amortize",
     "amortizing_payment",
+    "level_payment",
     "borrowing_plan",
     "rap_monthly_payment",
     "rap_schedule",
@@ -320,27 +326,76 @@ def amortizing_payment(principal: float, annual_rate: float, term_months: int) -
     return principal * i / -math.expm1(-term_months * math.log1p(i))
 
 
+def _annuity_factor(i: float, months: int) -> float:
+    """Present value of 1 a month for `months` months at monthly rate `i`: ``(1 - (1+i)^-n)/i``."""
+    if months <= 0:
+        return 0.0
+    if i == 0:
+        return float(months)
+    return -math.expm1(-months * math.log1p(i)) / i
+
+
+def level_payment(principal: float, annual_rate: float, term_months: int,
+                  unpaid_interest: float = 0.0) -> float:
+    """Level monthly payment that repays `principal` and `unpaid_interest` in `term_months`.
+
+    Without unpaid interest this is `amortizing_payment`. Unpaid interest (interest accrued
+    before repayment and not capitalized) earns no interest and is paid first, after each
+    month's own interest ``P x i``: with ``x = M - P x i`` going to it, it is cleared during
+    month q + 1, where ``q x <= U < (q + 1) x``; the principal is then
+    ``P' = P + U - (q + 1) x`` and the remaining ``n - q - 1`` months amortize it:
+    ``P' = M x a(n - q - 1)`` with ``a(k) = (1 - (1 + i)^-k) / i``. Solving for M::
+
+        M = (P + U + (q + 1) P i) / (a(n - q - 1) + q + 1)
+
+    for the one q consistent with the result (tried from 0 up: U is a few months' payments).
+
+    >>> level_payment(10_000, 0.06, 120) == amortizing_payment(10_000, 0.06, 120)
+    True
+    >>> level_payment(1_200, 0.0, 12, unpaid_interest=120)  # no interest: (1,200 + 120) / 12
+    110.0
+    """
+    if term_months < 1:
+        raise ValueError("term_months must be >= 1")
+    if unpaid_interest <= _EPS:
+        return amortizing_payment(principal, annual_rate, term_months)
+    i = annual_rate / 12.0
+    p, u = max(principal, 0.0), unpaid_interest
+    payment = (p + u + term_months * p * i) / term_months  # q + 1 = n: cleared in the last month
+    for q in range(term_months):
+        candidate = (p + u + (q + 1) * p * i) / (_annuity_factor(i, term_months - q - 1) + q + 1)
+        x = candidate - p * i
+        if q * x <= u * (1 + 1e-12) and u <= (q + 1) * x * (1 + 1e-12):
+            payment = candidate
+            break
+    return payment
+
+
 def amortize(
     principal: float,
     annual_rate: float,
     term_months: int,
     minimum_payment: float = 0.0,
     *,
+    unpaid_interest: float = 0.0,
     keep_rows: bool = True,
 ) -> Schedule:
     """Fixed-payment amortisation schedule with an optional minimum monthly payment.
 
     Units: dollars, annual rate as a fraction, term in months. Each month interest is
-    ``balance x annual_rate / 12`` and is paid first; the rest of the payment reduces
-    principal. The level payment is `amortizing_payment`, raised to `minimum_payment` if
+    ``balance x annual_rate / 12``; a payment goes to that interest first, then to any
+    `unpaid_interest` (interest accrued before repayment and not capitalized: it earns no
+    interest), then to principal. The level payment is `level_payment` (the annuity
+    `amortizing_payment` when there is no unpaid interest), raised to `minimum_payment` if
     lower (which shortens the schedule). The final payment is whatever clears the balance
-    exactly (balance + that month's interest), so the last row always ends at 0 and the
-    principal column sums to `principal`; when the balance plus interest is below the
-    minimum, a single payment of the balance plus interest is made.
+    exactly (balance + unpaid interest + that month's interest), so the last row always ends at
+    0 and the principal column sums to `principal`; when that is below the minimum, a single
+    payment clears it. `balance` in the rows is the principal left; `interest` the interest
+    paid that month (the month's own and unpaid interest).
 
-    Edge cases: `principal == 0` gives an empty schedule with zero totals; a 0 % rate gives
-    ``principal / term_months`` per month. Negative inputs raise `ValueError`.
-    `keep_rows=False` skips building rows (summary only, faster).
+    Edge cases: `principal == 0` and no unpaid interest gives an empty schedule with zero
+    totals; a 0 % rate gives ``(principal + unpaid) / term_months`` per month. Negative inputs
+    raise `ValueError`. `keep_rows=False` skips building rows (summary only, faster).
 
     >>> s = amortize(15_000, 0.09, 120)
     >>> round(s.summary.monthly_payment, 2), s.summary.n_payments, round(s.summary.total_paid, 2)
@@ -356,33 +411,40 @@ def amortize(
         raise ValueError("minimum_payment must be >= 0")
     if term_months < 1:
         raise ValueError("term_months must be >= 1")
-    if principal <= _EPS:
+    if unpaid_interest < 0:
+        raise ValueError("unpaid_interest must be >= 0")
+    if principal + unpaid_interest <= _EPS:
         return _EMPTY
     i = annual_rate / 12.0
-    level = max(amortizing_payment(principal, annual_rate, term_months), minimum_payment)
+    level = max(level_payment(principal, annual_rate, term_months, unpaid_interest),
+                minimum_payment)
     balance = principal
+    unpaid = unpaid_interest
     rows: list[PaymentRow] = []
     total_paid = 0.0
     total_interest = 0.0
     first_payment = 0.0
     month = 0
-    while balance > _EPS:
+    while balance > _EPS or unpaid > _EPS:
         month += 1
-        interest = balance * i
-        if month >= term_months or balance + interest <= level + _EPS:
-            payment = balance + interest
+        owed = balance * i + unpaid
+        if month >= term_months or balance + owed <= level + _EPS:
+            payment = balance + owed
+            interest_paid = owed
             to_principal = balance
-            balance = 0.0
+            balance = unpaid = 0.0
         else:
             payment = level
-            to_principal = payment - interest
+            interest_paid = min(payment, owed)
+            unpaid = owed - interest_paid
+            to_principal = payment - interest_paid
             balance -= to_principal
         if month == 1:
             first_payment = payment
         total_paid += payment
-        total_interest += interest
+        total_interest += interest_paid
         if keep_rows:
-            rows.append(PaymentRow(month, payment, interest, to_principal, balance))
+            rows.append(PaymentRow(month, payment, interest_paid, to_principal, balance))
     return Schedule(
         rows=tuple(rows),
         summary=ScheduleSummary(
@@ -417,16 +479,20 @@ def tiered_standard_term_months(balance: float, plan: TieredStandardPlan) -> int
 
 
 def tiered_standard(
-    balance: float, annual_rate: float, plan: TieredStandardPlan, *, keep_rows: bool = True
+    balance: float, annual_rate: float, plan: TieredStandardPlan, *,
+    unpaid_interest: float = 0.0, keep_rows: bool = True,
 ) -> Schedule:
     """Tiered Standard schedule: `amortize` over the tier's term with the plan's minimum.
 
-    `balance` is the total Direct Loan balance entering repayment (dollars); `annual_rate`
-    the (weighted) fixed rate. Several loans with different rates are approximated by one
-    loan at the balance-weighted rate.
+    `balance` is the Direct Loan principal entering repayment (dollars), which picks the tier
+    (the statute measures the outstanding principal); `unpaid_interest` the interest accrued
+    before repayment (not capitalized, paid first); `annual_rate` the (weighted) fixed rate.
+    Several loans with different rates are approximated by one loan at the balance-weighted
+    rate.
     """
     months = tiered_standard_term_months(balance, plan)
-    return amortize(balance, annual_rate, months, plan.minimum_monthly_payment, keep_rows=keep_rows)
+    return amortize(balance, annual_rate, months, plan.minimum_monthly_payment,
+                    unpaid_interest=unpaid_interest, keep_rows=keep_rows)
 
 
 def standard_10(
@@ -434,12 +500,14 @@ def standard_10(
     annual_rate: float,
     plan: StandardPlan | None = None,
     *,
+    unpaid_interest: float = 0.0,
     keep_rows: bool = True,
 ) -> Schedule:
     """Legacy standard plan: level payments over 10 years, at least $50 a month.
 
     Without a `plan` record the regulatory defaults (120 months, $50 minimum,
     34 CFR 685.208(b)) are used. The final payment may be below the minimum.
+    `unpaid_interest` as in `amortize`.
 
     >>> round(standard_10(10_000, 0.0).summary.monthly_payment, 2)
     83.33
@@ -448,7 +516,8 @@ def standard_10(
     """
     term_months = 120 if plan is None else plan.term_years * 12
     minimum = 50.0 if plan is None else plan.minimum_monthly_payment
-    return amortize(balance, annual_rate, term_months, minimum, keep_rows=keep_rows)
+    return amortize(balance, annual_rate, term_months, minimum,
+                    unpaid_interest=unpaid_interest, keep_rows=keep_rows)
 
 
 # --------------------------------------------------------------------------- RAP
@@ -502,26 +571,31 @@ def rap_schedule(
     plan: RapPlan,
     agi_growth: float = 0.0,
     *,
+    unpaid_interest: float = 0.0,
     keep_rows: bool = True,
 ) -> Schedule:
     """Month-by-month RAP projection until payoff or forgiveness.
 
-    Units: `balance` dollars of principal entering repayment; `annual_rate` fraction;
+    Units: `balance` dollars of principal entering repayment; `unpaid_interest` dollars of
+    interest accrued before repayment and not capitalized (it earns no interest and is paid
+    after each month's own interest, before principal); `annual_rate` fraction;
     `agi` dollars per year in the first year of repayment, growing by `agi_growth` per year
     (the payment is recomputed every 12 months, as at annual recertification); dependents
     held constant.
 
     Each month, assuming on-time payments and no deferment/forbearance:
 
-    * interest = balance x annual_rate / 12; the payment covers interest first;
-    * if the payment is below the interest, the rest is waived when `plan.interest_waived`
-      (otherwise it is added to the balance);
+    * interest = balance x annual_rate / 12; the payment covers that interest first, then
+      unpaid interest, then principal;
+    * if the payment is below the month's interest, the rest is waived when
+      `plan.interest_waived` (otherwise it is added to the balance);
     * principal match: if the payment reduced principal by less than
       ``min(principal_match_max_monthly, payment)``, the Secretary reduces principal by the
       difference, so principal falls by at least the lesser of $50 and the payment;
-    * if the required payment is at least balance + interest, that amount is paid and the
-      loan is paid off (the final payment may be below the $10 minimum);
-    * after `plan.forgiveness_months` (360) payments, the remaining balance is forgiven.
+    * if the required payment is at least balance + unpaid + interest, that amount is paid and
+      the loan is paid off (the final payment may be below the $10 minimum);
+    * after `plan.forgiveness_months` (360) payments, what is left (principal and unpaid
+      interest) is forgiven.
 
     `summary.total_paid` / `total_interest` are the borrower's own payments; the
     subsidies are reported separately.
@@ -532,36 +606,41 @@ def rap_schedule(
         raise ValueError("annual_rate must be >= 0")
     if agi_growth <= -1:
         raise ValueError("agi_growth must be > -1")
-    if balance <= _EPS:
+    if unpaid_interest < 0:
+        raise ValueError("unpaid_interest must be >= 0")
+    if balance + unpaid_interest <= _EPS:
         return _EMPTY
     i = annual_rate / 12.0
     match_cap = plan.principal_match_max_monthly
     last_month = plan.forgiveness_months
+    unpaid = unpaid_interest
     rows: list[PaymentRow] = []
     total_paid = total_interest = total_waived = total_match = forgiven = 0.0
     first_payment = 0.0
     due = rap_monthly_payment(agi, dependents, plan)
     month = 0
-    while balance > _EPS and month < last_month:
+    while (balance > _EPS or unpaid > _EPS) and month < last_month:
         month += 1
         if month > 1 and (month - 1) % 12 == 0 and agi_growth != 0.0:
             year = (month - 1) // 12
             due = rap_monthly_payment(agi * (1.0 + agi_growth) ** year, dependents, plan)
         interest = balance * i
         waived = match = 0.0
-        if due >= balance + interest - _EPS:
-            payment = balance + interest
-            interest_paid = interest
+        if due >= balance + unpaid + interest - _EPS:
+            payment = balance + unpaid + interest
+            interest_paid = interest + unpaid
             to_principal = balance
-            balance = 0.0
+            balance = unpaid = 0.0
         else:
             payment = due
-            interest_paid = min(payment, interest)
-            unpaid = interest - interest_paid
+            current = min(payment, interest)
+            old = min(payment - current, unpaid)
+            unpaid -= old
+            interest_paid = current + old
             if plan.interest_waived:
-                waived = unpaid
+                waived = interest - current
             else:
-                balance += unpaid
+                balance += interest - current
             to_principal = payment - interest_paid
             match = max(0.0, min(match_cap, payment) - to_principal)
             match = min(match, balance - to_principal)
@@ -574,9 +653,9 @@ def rap_schedule(
         total_interest += interest_paid
         total_waived += waived
         total_match += match
-        if month == last_month and balance > 0.0:
-            forgiven = balance
-            balance = 0.0
+        if month == last_month and balance + unpaid > 0.0:
+            forgiven = balance + unpaid
+            balance = unpaid = 0.0
         if keep_rows:
             rows.append(
                 PaymentRow(month, payment, interest_paid, to_principal, balance, waived, match)

@@ -1,17 +1,26 @@
-"""Metrics of a projection: payback, NPV, IRR, costs, premium, ROI.
+"""Metrics of a projection: payback, NPV, IRR, costs, premium, the financed view.
 
 Conventions (docs/methodology.md, "Metrics"):
 
+* every headline metric (NPV, IRR, payback, discounted payback, NPV per dollar invested, the
+  CEW horizon NPVs) is computed on the *economic* net flows (`Flows.net`: study costs paid
+  when incurred, loans left out); borrowing changes none of them;
 * `npv = Σ net_t / (1 + d)^t`, t = 0 undiscounted (numpy-financial's convention);
-* `irr` is the rate where NPV = 0; `None` with `irr_status` "no_sign_change" or "multiple";
-* `payback_years` counts years from the start of study (`finance.payback_years`);
-  `payback_after_completion` subtracts the years of study (never below 0);
-* `roi = npv / PV(direct cost + foregone earnings)`: dollars of net present value gained per
-  dollar of (discounted) investment;
+* `irr` is the rate where NPV = 0; `None` with `irr_status` "no_sign_change", "multiple",
+  "not_found" or "borrowing" (the one root is a cost, not a return: `finance.irr`);
+* `payback_years` counts years from the start of study until the position is non-negative
+  for good (`finance.payback_years`); `payback_after_completion` subtracts the years of study
+  (never below 0);
+* `npv_per_dollar_invested = npv / PV(direct cost + forgone earnings)`;
 * `npv_10 … npv_40`: NPV of the first 10, 15, 20, 30, 40 years of net flows (Georgetown CEW's
   horizons), `None` when the horizon is shorter;
-* `price_to_earnings_premium` (Third Way): net price (direct cost − aid) ÷ first full-year
-  earnings premium, `None` when the premium is ≤ 0.
+* `price_to_earnings_premium` (Third Way): net price (direct cost − aid) ÷ the earnings
+  premium in year `PEP_YEAR` after enrolment, both over all enrollees (completion-weighted),
+  `None` when that premium is ≤ 0 or past the horizon;
+* the *financed* view (`Flows.net_financed`, the student's own cash with loan disbursements
+  and repayments) beside them: its NPV at the same discount rate, the lowest cumulative
+  cash position and when it is reached, when the position is back to even after it, and
+  when the last loan payment is made.
 """
 
 from __future__ import annotations
@@ -28,6 +37,10 @@ if TYPE_CHECKING:
     from himcalc.engine.ops import ScalarOps as Ops
 
 CEW_HORIZONS = (10, 15, 20, 30, 40)
+PEP_YEAR = 10
+"""Year index after enrolment at which the price-to-earnings premium takes the earnings
+premium: Third Way's Price-to-Earnings Premium uses College Scorecard earnings of all
+students (completers or not) 10 years after they entered."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +55,7 @@ class Metrics:
     opportunity_cost: float
     total_cost: float
     aid: float
-    debt_at_completion: float
+    debt_at_repayment: float
     private_debt: float
     monthly_payment: float
     starting_salary: float
@@ -53,7 +66,7 @@ class Metrics:
     npv: float
     irr: float | None
     irr_status: str
-    roi: float | None
+    npv_per_dollar_invested: float | None
     lifetime_earnings_gain: float
     npv_10: float | None
     npv_15: float | None
@@ -62,6 +75,11 @@ class Metrics:
     npv_40: float | None
     price_to_earnings_premium: float | None
     completion_probability: float
+    npv_financed: float
+    financed_low_point: float
+    financed_low_point_years: float
+    financed_back_to_even_years: float | None
+    debt_free_years: float
 
     def as_dict(self) -> dict:
         """Field name → value, in declaration order (flat: no copying)."""
@@ -69,7 +87,8 @@ class Metrics:
 
 
 OPTIONAL = ("payback_years", "payback_after_completion", "discounted_payback_years", "irr",
-            "roi", *(f"npv_{n}" for n in CEW_HORIZONS), "price_to_earnings_premium")
+            "npv_per_dollar_invested", *(f"npv_{n}" for n in CEW_HORIZONS),
+            "price_to_earnings_premium", "financed_back_to_even_years")
 """Metrics that may be undefined: None in `Metrics`, NaN in `measure_columns`."""
 
 
@@ -82,28 +101,43 @@ def measure(plan: Plan, flows: Flows, completer: Flows) -> Metrics:
     return Metrics(**fields)
 
 
+def growth_factor(rate, years, o: Ops = SCALAR):  # noqa: ANN001, ANN201
+    """``(1 + rate) ** years`` for whole `years` (a vector on the array backend), by repeated
+    multiplication: the same factors the cash-flow loop builds, identical on every CPU."""
+    factor = 1.0
+    step = 1.0 + rate
+    for k in range(int(o.maximum(years, 0) if not o.vector else years.max(initial=0))):
+        factor = o.where(k < years, factor * step, factor)
+    return factor
+
+
 def measure_columns(plan: Plan, flows: Flows, completer: Flows, o: Ops) -> dict:
     """`Metrics` fields as a dict, every value a float or (array backend) a vector.
 
     "None" is NaN here (`measure` turns it into None). One pass over the years gathers the
-    sums, the discounted running total (NPV, the CEW horizon NPVs, the discounted payback) and
-    the graduate's first full-year premium.
+    sums, the discounted running totals (NPV, the CEW horizon NPVs, the discounted payback,
+    the financed NPV), the financed cash position, and the graduate's first full-year premium.
     """
     net = flows.net
     d = plan.discount_rate
     years = plan.years_to_complete
     horizon = plan.horizon
     first = o.ceil(years - 1e-9)
-    growth = o.power(1.0 + plan.wage_growth, first)
+    growth = growth_factor(plan.wage_growth, first, o)
     starting = wage_after(plan, 0.0, o) * growth
     premium = starting - plan.counterfactual * growth  # used when `first` is past the horizon
     direct = foregone = aid = earned_with = earned_without = 0.0
     # NPV = Σ net_t / (1 + d)^t as the running sum of `finance.discount`'s terms, so that the
     # NPV, the CEW horizon NPVs and the discounted payback agree to the last digit.
-    running = invested = 0.0
+    running = invested = running_financed = 0.0
     factor, step = 1.0, 1.0 + d
     horizon_npv = dict.fromkeys(CEW_HORIZONS, o.nan)
+    pep_premium = o.nan
     discounted = []
+    # The financed cash position: its low point (0 at the start), when, and back to even.
+    cash = low = low_years = 0.0
+    even = o.full(net[0] if net else 0.0, 0.0)
+    recovered = True
     for t in range(plan.span):
         direct = direct + flows.direct_cost[t]
         foregone = foregone + flows.foregone_earnings[t]
@@ -113,13 +147,26 @@ def measure_columns(plan: Plan, flows: Flows, completer: Flows, o: Ops) -> dict:
         term = net[t] / factor
         discounted.append(term)
         running = running + term
+        financed = flows.net_financed[t]
+        running_financed = running_financed + financed / factor
         invested = invested + (flows.direct_cost[t] + flows.foregone_earnings[t]) / factor
         factor = factor * step
+        before, cash = cash, cash + financed
+        lower = cash < low
+        low = o.where(lower, cash, low)
+        low_years = o.where(lower, t + 1.0, low_years)
+        recovered = o.where(lower, False, recovered)
+        crossed = o.not_(recovered) & (before < 0.0) & (cash >= 0.0)
+        even = o.where(lower, o.nan, o.where(crossed, t + o.div(-before, financed), even))
+        recovered = recovered | crossed
         first_full_year = (t == first) & (t < horizon)
         if o.any(first_full_year):
             premium = o.where(first_full_year,
                               completer.earnings_with[t] - completer.earnings_without[t],
                               premium)
+        if t == PEP_YEAR:
+            pep_premium = o.where(t < horizon, flows.earnings_with[t] - flows.earnings_without[t],
+                                  o.nan)
         for n in CEW_HORIZONS:
             if n == t + 1:
                 horizon_npv[n] = o.where(n <= horizon, running, o.nan)
@@ -135,7 +182,7 @@ def measure_columns(plan: Plan, flows: Flows, completer: Flows, o: Ops) -> dict:
         "opportunity_cost": foregone,
         "total_cost": direct + foregone,
         "aid": aid,
-        "debt_at_completion": completer.loan.debt_at_repayment,
+        "debt_at_repayment": completer.loan.debt_at_repayment,
         "private_debt": completer.loan.private_debt,
         "monthly_payment": completer.loan.monthly_payment,
         "starting_salary": starting,
@@ -146,11 +193,17 @@ def measure_columns(plan: Plan, flows: Flows, completer: Flows, o: Ops) -> dict:
         "npv": running,
         "irr": rate,
         "irr_status": status,
-        "roi": o.where(invested > 0, o.div(running, invested), o.nan),
+        "npv_per_dollar_invested": o.where(invested > 0, o.div(running, invested), o.nan),
         "lifetime_earnings_gain": earned_with - earned_without,
         **{f"npv_{n}": value for n, value in horizon_npv.items()},
-        "price_to_earnings_premium": o.where(premium > 0, o.div(net_price, premium), o.nan),
+        "price_to_earnings_premium": o.where(pep_premium > 0, o.div(net_price, pep_premium),
+                                             o.nan),
         "completion_probability": plan.completion_probability,
+        "npv_financed": running_financed,
+        "financed_low_point": low,
+        "financed_low_point_years": low_years,
+        "financed_back_to_even_years": even,
+        "debt_free_years": completer.loan.debt_free_years,
     }
 
 

@@ -12,9 +12,10 @@ That is the issue's "one engine": there is no second copy of a formula that coul
 Conditionals become `where` (both branches are computed, so divisions go through `div`, which
 never raises); a missing input (None on floats, NaN in vectors) takes its default by `fill`;
 booleans combine with `&`, `|` and `not_`; a loop that stops when every
-evaluation is done asks `any`. Each operation gives bit-identical results on both backends
-(IEEE arithmetic is the same; `power` avoids numpy's special path for an exponent of 2, which
-can differ from ``x ** 2`` in the last bit).
+evaluation is done asks `any`. Each operation gives bit-identical results on both backends:
+only correctly rounded IEEE operations (+ − × ÷, sqrt, min/max, ceil) are offered, and no
+`power`, `exp` or `log`, whose vectorised numpy kernels are not correctly rounded on every CPU
+(e.g. with AVX-512): powers are built by repeated multiplication (`metrics.growth_factor`).
 
 >>> SCALAR.where(3 > 2, 1.0, 0.0), SCALAR.div(1.0, 0.0), SCALAR.minimum(2.0, 5.0)
 (1.0, inf, 2.0)
@@ -51,10 +52,6 @@ class ScalarOps:
         if a != a or a == 0.0:
             return math.nan
         return math.copysign(math.inf, a) * math.copysign(1.0, b)
-
-    @staticmethod
-    def power(base: float, exponent: float) -> float:
-        return base**exponent
 
     @staticmethod
     def ceil(x: float) -> int:
@@ -106,13 +103,6 @@ class _ArrayOps:
         self.abs = np.abs
         self.not_ = np.logical_not
         self.any = np.any
-
-    def power(self, base, exponent):  # noqa: ANN001, ANN201
-        # An array exponent: numpy's scalar fast path (x * x for 2) can differ in the last bit.
-        np = self.np
-        base, exponent = np.broadcast_arrays(np.asarray(base, dtype=float),
-                                             np.asarray(exponent, dtype=float))
-        return np.power(base, np.array(exponent))
 
     def full(self, like, value: float):  # noqa: ANN001, ANN201
         return self.np.full(self.np.shape(like), value, dtype=float)

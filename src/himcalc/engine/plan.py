@@ -56,6 +56,9 @@ class Plan:
     tax_credits: bool
     aotc_years: int
     aotc_max: float
+    aotc_refundable_share: float
+    standard_deduction: float
+    tax_brackets: tuple[tuple[float, float], ...]
     llc_rate: float
     llc_limit: float
     phaseout_start: float
@@ -96,7 +99,8 @@ def open_pathways(data: Datasets, education: Education) -> list[str]:
 
 PLAN_PARAMETERS = (
     "start_age", "retire_age", "section_127_limit", "wage_growth", "tuition_growth",
-    "discount_rate", "tax_rate", "aotc_max", "llc_rate", "llc_expense_limit",
+    "discount_rate", "tax_rate", "aotc_max", "aotc_refundable_share", "llc_rate",
+    "llc_expense_limit",
     "credit_phaseout_start", "credit_phaseout_end",
 )
 """The `parameters` records every plan reads."""
@@ -129,6 +133,8 @@ class _Terms:
     completion_probability: float
     aotc_years: int
     first_year_in_school: int
+    standard_deduction: float
+    tax_brackets: tuple[tuple[float, float], ...]
     defaults: dict  # parameter values: the defaults and the tax-credit and §127 constants
     wages: dict  # percentile -> stages, filled as percentiles are asked for
 
@@ -208,6 +214,7 @@ def _look_up_terms(data: Datasets, scenario: Scenario, pathway_id: str) -> _Term
         completion_probability=probability,
         aotc_years=max(0, int(param("aotc_years")) - prior_years) if undergraduate else 0,
         first_year_in_school=1 + prior_years,
+        **_income_tax(data),
         defaults={key: param(key) for key in PLAN_PARAMETERS},
         wages={},
     )
@@ -254,6 +261,9 @@ def resolve(terms: _Terms, s, o: Ops = SCALAR) -> dict:  # noqa: ANN001
         "tax_credits": s.tax_credits,
         "aotc_years": terms.aotc_years,
         "aotc_max": d["aotc_max"],
+        "aotc_refundable_share": d["aotc_refundable_share"],
+        "standard_deduction": terms.standard_deduction,
+        "tax_brackets": terms.tax_brackets,
         "llc_rate": d["llc_rate"],
         "llc_limit": d["llc_expense_limit"],
         "phaseout_start": d["credit_phaseout_start"],
@@ -287,6 +297,16 @@ def make_plan(data: Datasets, scenario: Scenario, pathway_id: str) -> Plan:
         loan_rules=_loan_rules(data, terms.undergraduate) if scenario.borrow > 0 else None,
         **values,
     )
+
+
+def _income_tax(data: Datasets) -> dict:
+    """The single filer's standard deduction and brackets of the newest tax year in the data."""
+    schedules = [t for t in data.get("income_tax").values() if t.filing_status == "single"]
+    if not schedules:
+        raise DatasetError("the data has no single filer's schedule (dataset income_tax)")
+    newest = max(schedules, key=attrgetter("tax_year"))
+    return {"standard_deduction": newest.standard_deduction,
+            "tax_brackets": tuple((b.over, b.rate) for b in newest.brackets)}
 
 
 def _loan_rules(data: Datasets, undergraduate: bool) -> LoanRules:

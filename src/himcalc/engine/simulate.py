@@ -219,7 +219,7 @@ def payback_rows(net: np.ndarray) -> np.ndarray:
 
     >>> payback_rows(np.array([[-100.0, 50.0, -1.0], [40.0, -100.0, 0.0],
     ...                        [40.0, 200.0, 0.0], [40.0, 0.0, 0.0]])).tolist()
-    [3.5, 0.0, nan]
+    [3.5, 2.25, nan]
     """
     with np.errstate(all="ignore"):
         return np.asarray(finance.payback_of(list(net), array_ops()), dtype=float)

@@ -37,10 +37,12 @@ NUMBERS = (
     "horizon", "years_to_complete", "noncompleter_years", "completion_probability",
     "direct_cost_per_year", "exam_fee", "counterfactual", "kept_share", "wage_growth",
     "tuition_growth", "discount_rate", "tax_rate", "grants_per_year", "assistance_per_year",
-    "tax_credits", "aotc_years", "aotc_max", "llc_rate", "llc_limit", "phaseout_start",
-    "phaseout_end",
+    "tax_credits", "aotc_years", "aotc_max", "aotc_refundable_share", "llc_rate", "llc_limit",
+    "phaseout_start", "phaseout_end", "standard_deduction",
 )
 """The plan numbers the formulas read (a field missing here fails loudly: AttributeError)."""
+SHARED = ("tax_brackets",)
+"""Plan values taken whole from the data, the same for every task (one data set a batch)."""
 METRIC_LABELS = ("pathway", "institution", "study_mode", "irr_status")
 """Metrics that are labels, returned as lists."""
 
@@ -201,6 +203,7 @@ def _assemble(groups: list[_Group], chosen: list[int], n_tasks: int) -> StackedP
         for name, label in g.labels.items():
             labels[name][at] = label
     columns.update({name: label.tolist() for name, label in labels.items()})
+    columns.update({name: groups[0].values[name] for name in SHARED})
     return _finish(columns, list(zip(starts, wages, strict=True)))
 
 

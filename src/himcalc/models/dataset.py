@@ -10,6 +10,7 @@ from himcalc.models.education import Exam, Pathway
 from himcalc.models.labor import CareerTrack, Earnings, Occupation, Role
 from himcalc.models.loans import LoanLimit, LoanRate, RepaymentPlan
 from himcalc.models.parameters import PARAMETER_RANGES, Parameter
+from himcalc.models.taxes import IncomeTax
 
 if TYPE_CHECKING:
     from himcalc.models.common import Record
@@ -24,6 +25,7 @@ RECORD_TYPES: dict[str, type] = {
     "career_tracks": CareerTrack,
     "earnings": Earnings,
     "parameters": Parameter,
+    "income_tax": IncomeTax,
     "loan_rates": LoanRate,
     "loan_limits": LoanLimit,
     "repayment_plans": RepaymentPlan,

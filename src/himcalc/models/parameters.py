@@ -21,6 +21,7 @@ PARAMETER_RANGES: dict[str, tuple[float, float]] = {
     "section_127_limit": (0.0, 1_000_000.0),
     "aotc_max": (0.0, 100_000.0),
     "aotc_years": (0, 10),
+    "aotc_refundable_share": (0.0, 1.0),
     "llc_rate": (0.0, 1.0),
     "llc_expense_limit": (0.0, 1_000_000.0),
     "credit_phaseout_start": (0.0, 10_000_000.0),
