@@ -56,12 +56,13 @@ def test_required_pathways_shipped():
 
 
 def test_bls_percentiles_as_published():
-    """Occupation wages are the BLS OOH May 2024 figures (p10, median, p90)."""
+    """Occupation wages are the BLS OEWS May 2025 national figures, all five percentiles."""
+    # BLS OEWS May 2025, national, 29-2072 (https://www.bls.gov/oes/): annual p10..p90.
     occ = loader.load().get("occupations")
     assert occ["medical-records-specialists"].annual_wages.known() == [
-        (10, 35780), (50, 50250), (90, 80950)]
-    assert occ["health-information-technologists"].annual_wages.p50 == 67310
-    assert occ["medical-and-health-services-managers"].annual_wages.p90 == 219080
+        (10, 37000), (25, 43490), (50, 51140), (75, 64820), (90, 81150)]
+    assert occ["health-information-technologists"].annual_wages.p90 == 117420
+    assert occ["medical-and-health-services-managers"].annual_wages.p10 == 73390
 
 
 @pytest.mark.parametrize(

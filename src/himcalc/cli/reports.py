@@ -91,7 +91,7 @@ def assumptions_line(plan: Any, scenario: Any) -> str:
         f"Assumptions: {percent(plan.discount_rate)} real discount rate; horizon "
         f"{plan.horizon} years (age {plan.age}-{end}); salary p{scenario.percentile:g}; "
         f"counterfactual {money(plan.counterfactual)}/yr ({scenario.education.value}); "
-        f"{plan.study_mode}; {tax}; real dollars. Data: BLS wages May 2024, BLS "
+        f"{plan.study_mode}; {tax}; real dollars. Data: BLS OEWS wages May 2025, BLS "
         "Education pays 2024, College Board 2025-26 tuition. Payback in years from the start "
         "of study. Sources: 'himcalc data sources'; formulas: docs/methodology.md."
     )

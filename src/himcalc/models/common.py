@@ -52,6 +52,25 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+SHA256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+"""A SHA-256 digest as 64 lower-case hex digits."""
+
+
+class Carrier(Frozen):
+    """The package a publisher's file was read from (the figure is still cited to the publisher).
+
+    Recorded by the extraction scripts under `scripts/`, so that anyone can fetch the same
+    package version, check the file's digest and rerun the extraction.
+    """
+
+    package: str = Field(min_length=1, description="Name of the package on its registry (PyPI).")
+    version: str = Field(min_length=1)
+    file: str = Field(min_length=1, description="Path of the file inside the package.")
+    sha256: SHA256 = Field(description="SHA-256 of that file, as verified by the script.")
+    license: str | None = Field(default=None, description="Licence of the data as carried.")
+    note: str | None = None
+
+
 class Source(Frozen):
     """Where a figure comes from: enough for a reader to find it again."""
 
@@ -60,6 +79,8 @@ class Source(Frozen):
     year: Year = Field(description="The year the figure refers to (not the year it was read).")
     publisher: str | None = None
     note: str | None = None
+    carrier: Carrier | None = Field(
+        default=None, description="The package the publisher's file was read from, if any.")
 
 
 class Record(Frozen):

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from himcalc.models.costs import BooksSupplies, Tuition
 from himcalc.models.education import Exam, Pathway
+from himcalc.models.extracts import Extract, ScorecardLevel
 from himcalc.models.labor import CareerTrack, Earnings, Occupation, Role
 from himcalc.models.loans import LoanLimit, LoanRate, RepaymentPlan
 from himcalc.models.parameters import PARAMETER_RANGES, Parameter
@@ -29,6 +30,8 @@ RECORD_TYPES: dict[str, type] = {
     "loan_rates": LoanRate,
     "loan_limits": LoanLimit,
     "repayment_plans": RepaymentPlan,
+    "scorecard_levels": ScorecardLevel,
+    "extracts": Extract,
 }
 """Every dataset name a data file may hold, and the model of its records."""
 

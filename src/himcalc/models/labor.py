@@ -44,6 +44,8 @@ class Occupation(Record):
     name: str = Field(min_length=3)
     wage_year: Year
     annual_wages: Wages
+    mean_annual: Wage | None = Field(default=None, description="Annual mean wage (OEWS).")
+    employment: int | None = Field(default=None, ge=0, description="Employment (OEWS estimate).")
     typical_entry_education: str | None = None
 
 
