@@ -106,8 +106,9 @@ def test_compare_plain_table_golden():
                                 "Start", "salary", "Premium", "per", "yr", "Payback", "After",
                                 "grad", "Disc.", "payback", "NPV", "IRR"]
     # Hand check of the row: 2 years at $4,150 tuition + $1,520 books (College Board),
-    # foregone 2 x $40,000, + $299 RHIT fee -> total cost 2 x 5,670 + 299 + 80,000 = $91,639.
-    assert "$91,639" in lines[1]
+    # forgone 2 x $40,000 x (1 - 4.2 % unemployment of high-school graduates, Education pays),
+    # + $299 RHIT fee -> total cost 2 x 5,670 + 299 + 76,640 = $88,279.
+    assert "$88,279" in lines[1]
     assert lines[2].startswith("Assumptions: 3.0% real discount rate; horizon 10 years")
 
 
@@ -132,9 +133,9 @@ def test_show_json_structure(data):
 
 def test_show_marks_break_even_year():
     """The plain table marks the break-even year with '*' (the year payback falls in)."""
-    out = invoke("show", "associate-hit", "--horizon", "15").stdout
+    out = invoke("show", "bachelor-him", "--horizon", "20").stdout
     marked = [line for line in out.splitlines() if line.startswith("* ")]
-    doc = json.loads(invoke("show", "associate-hit", "--horizon", "15", "-f", "json").stdout)
+    doc = json.loads(invoke("show", "bachelor-him", "--horizon", "20", "-f", "json").stdout)
     payback = doc["metrics"]["payback_years"]
     assert len(marked) == 1
     assert int(marked[0].split()[1]) == int(payback - 1e-9)

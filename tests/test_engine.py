@@ -9,6 +9,7 @@ import numpy_financial as npf
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.plans import staged
 
 from himcalc import loader
 from himcalc.engine.cashflows import project
@@ -28,7 +29,7 @@ def data():
 def simple(data):
     """A plan stripped to round numbers so that every flow can be worked by hand."""
     base = make_plan(data, Scenario(tax_credits=False), "associate-hit")
-    return replace(
+    return staged(
         base, horizon=6, years_to_complete=2.0, direct_cost_per_year=10_000.0, exam_fee=0.0,
         counterfactual=0.0, kept_share=0.0, stages=((0.0, 5_000.0),), wage_growth=0.0,
         tuition_growth=0.0, discount_rate=0.03, tax_rate=0.0, tax_credits=False,
@@ -57,7 +58,7 @@ def test_worked_example_with_foregone_earnings(simple):
     NPV at 3% = -35,000 + 10,000 x (1/1.03 + 1/1.03^2 + 1/1.03^3 + 1/1.03^4)
               = -35,000 + 10,000 x 3.7170984 = 2,170.98.
     """
-    plan = replace(simple, horizon=5, years_to_complete=1.0, direct_cost_per_year=5_000.0,
+    plan = staged(simple, horizon=5, years_to_complete=1.0, direct_cost_per_year=5_000.0,
                    counterfactual=30_000.0, stages=((0.0, 40_000.0),))
     metrics, flows = evaluate(plan)
     assert flows.net == pytest.approx([-35_000, 10_000, 10_000, 10_000, 10_000])
@@ -82,7 +83,7 @@ def test_fractional_year_is_split_between_study_and_career(simple):
 
 def test_career_track_stage_change(simple):
     """Wages follow the track: stage 2 starts `from_year` years after completion."""
-    plan = replace(simple, horizon=8, stages=((0.0, 5_000.0), (3.0, 9_000.0)))
+    plan = staged(simple, horizon=8, stages=((0.0, 5_000.0), (3.0, 9_000.0)))
     _, flows = evaluate(plan)
     # completion at t = 2; stage 2 from t - 2 >= 3, i.e. t = 5.
     assert flows.earnings_with[2:8] == [5_000, 5_000, 5_000, 9_000, 9_000, 9_000]
@@ -113,9 +114,16 @@ def test_accelerated_without_variant_is_an_input_error(data):
 
 
 def test_master_counterfactual_is_bachelor_earnings(data):
-    """A master's student's counterfactual is a bachelor's holder's BLS median (1,543 x 52)."""
-    plan = make_plan(data, Scenario(education=Education.bachelor), "mha")
-    assert plan.counterfactual == pytest.approx(1_543 * 52)
+    """A master's student's counterfactual is a bachelor's holder's: the BLS median (1,543 x
+    52) at the 25-34 band's share of the all-ages median (0.763) for a 25-year-old; on the
+    observed basis times Scorecard's high-school benchmark over the same figure for high
+    school ($36,082 / ($930 x 52 x 0.909))."""
+    occupation = make_plan(data, Scenario(education=Education.bachelor,
+                                          earnings_basis="occupation"), "mha")
+    assert occupation.counterfactual == pytest.approx(1_543 * 52 * 0.763)
+    observed = make_plan(data, Scenario(education=Education.bachelor), "mha")
+    assert observed.counterfactual == pytest.approx(
+        1_543 * 52 * 0.763 * 36_082 / (930 * 52 * 0.909))
 
 
 def test_bachelor_completion_needs_associate(data):
@@ -131,7 +139,7 @@ def test_completion_risk_mixes_paths(data, simple):
     plan = replace(simple, counterfactual=1_000.0, completion_probability=0.5,
                    noncompleter_years=1.0)
     expected, completer = project(plan)
-    leaver, _ = project(replace(plan, completion_probability=1.0, years_to_complete=1.0,
+    leaver, _ = project(staged(plan, completion_probability=1.0, years_to_complete=1.0,
                                 stages=((0.0, 1_000.0),)))
     for t in range(plan.horizon):
         assert expected.net[t] == pytest.approx(0.5 * completer.net[t] + 0.5 * leaver.net[t])
@@ -139,7 +147,7 @@ def test_completion_risk_mixes_paths(data, simple):
 
 def test_negative_premium_is_kept(simple):
     """A credential that lowers earnings counts its loss every year (no clipping at 0)."""
-    plan = replace(simple, counterfactual=10_000.0, stages=((0.0, 8_000.0),))
+    plan = staged(simple, counterfactual=10_000.0, stages=((0.0, 8_000.0),))
     metrics, flows = evaluate(plan)
     assert flows.net[3] == pytest.approx(-2_000.0)
     assert metrics.payback_years is None
@@ -256,7 +264,7 @@ cost = st.floats(min_value=0, max_value=80_000, allow_nan=False)
 @given(wage=st.floats(10_000, 150_000), cf=st.floats(0, 100_000), c=cost, extra=cost)
 def test_raising_tuition_never_shortens_payback(simple, wage, cf, c, extra):
     """More direct cost can only delay payback (None counts as longest)."""
-    base = replace(simple, horizon=40, counterfactual=cf, stages=((0.0, wage),))
+    base = staged(simple, horizon=40, counterfactual=cf, stages=((0.0, wage),))
     a = evaluate(replace(base, direct_cost_per_year=c))[0].payback_years
     b = evaluate(replace(base, direct_cost_per_year=c + extra))[0].payback_years
     assert b is None or (a is not None and b >= a - 1e-9)
@@ -267,8 +275,8 @@ def test_raising_tuition_never_shortens_payback(simple, wage, cf, c, extra):
 def test_raising_premium_never_lengthens_payback(simple, wage, raise_, c):
     """A higher post-study wage can only bring payback forward."""
     base = replace(simple, horizon=40, counterfactual=30_000.0, direct_cost_per_year=c)
-    a = evaluate(replace(base, stages=((0.0, wage),)))[0].payback_years
-    b = evaluate(replace(base, stages=((0.0, wage + raise_),)))[0].payback_years
+    a = evaluate(staged(base, stages=((0.0, wage),)))[0].payback_years
+    b = evaluate(staged(base, stages=((0.0, wage + raise_),)))[0].payback_years
     assert a is None or (b is not None and b <= a + 1e-9)
 
 
@@ -276,7 +284,7 @@ def test_raising_premium_never_lengthens_payback(simple, wage, raise_, c):
 @given(wage=st.floats(10_000, 150_000), c=cost, d=st.floats(0, 0.2))
 def test_npv_irr_consistent(simple, wage, c, d):
     """npv(irr) ≈ 0 whenever an IRR exists, and npv matches numpy-financial."""
-    plan = replace(simple, horizon=40, counterfactual=30_000.0, direct_cost_per_year=c,
+    plan = staged(simple, horizon=40, counterfactual=30_000.0, direct_cost_per_year=c,
                    stages=((0.0, wage),), discount_rate=d)
     metrics, flows = evaluate(plan)
     assert metrics.npv == pytest.approx(npf.npv(d, flows.net), rel=1e-9, abs=1e-6)

@@ -96,8 +96,11 @@ def test_one_more_year_keeps_the_credits_and_delays_the_career(data):
 
 
 def test_grid_is_monotone_in_both_inputs(data):
-    """Over tuition × percentile, payback never shortens with price or lengthens with salary."""
-    cells = sens.grid(data, Scenario(), "bachelor-him", "tuition", "percentile")
+    """Over tuition × percentile, payback never shortens with price or lengthens with salary
+    (for a person whose salary without the credential is given: the percentile then moves only
+    the earnings with it; otherwise it moves both paths)."""
+    cells = sens.grid(data, Scenario(current_salary=36_000), "bachelor-him", "tuition",
+                      "percentile")
     assert len(cells) == 25
     table = {(c.level_a, c.level_b): c.payback_years for c in cells}
     levels = sens.SPECS["tuition"].grid, sens.SPECS["percentile"].grid
@@ -130,8 +133,10 @@ def test_cli_json_rows():
 
 @pytest.mark.parametrize(("fmt", "delimiter"), [("csv", ","), ("tsv", "\t")])
 def test_cli_delimited(fmt, delimiter):
-    """CSV/TSV: a header row and seven rows; an empty cell where payback is never."""
-    result = runner.invoke(app, ["sensitivity", "associate-hit", "-f", fmt])
+    """CSV/TSV: a header row and seven rows; an empty cell where payback is never (a p10
+    coder against a given $48,000 salary)."""
+    result = runner.invoke(app, ["sensitivity", "coding-certificate", "--current-salary",
+                                 "48000", "-f", fmt])
     assert result.exit_code == 0, result.output
     parsed = list(csv.DictReader(io.StringIO(result.stdout), delimiter=delimiter))
     assert len(parsed) == 7

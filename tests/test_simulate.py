@@ -13,7 +13,6 @@ import json
 import math
 import subprocess
 import sys
-from dataclasses import replace
 from statistics import NormalDist
 
 import numpy as np
@@ -29,6 +28,8 @@ from himcalc.engine.plan import make_plan
 from himcalc.engine.salary import z_score
 from himcalc.engine.scenario import Scenario
 from himcalc.errors import InputError
+from himcalc.models.dataset import Datasets
+from himcalc.models.labor import TrackStage
 
 runner = CliRunner()
 
@@ -39,6 +40,27 @@ QUIET = {"salary_spread": 0.0, "wage_growth_sd": 0.0, "time_spread": 0.0}
 @pytest.fixture(scope="module")
 def data():
     return loader.load(None)
+
+
+def one_role(data: Datasets) -> Datasets:
+    """The shipped data with the coder track reduced to one role (medical records specialists,
+    share 1) and no experience ramp (the median person stays at p50): every career year then
+    pays one wage, which the salary draw moves along the occupation's fitted curve."""
+    track = data.get("career_tracks")["coder"]
+    stage = TrackStage(from_year=0, occupation="medical-records-specialists")
+    params = dict(data.get("parameters"))
+    for key in ("experience_percentile_start", "experience_percentile_year_10",
+                "experience_percentile_year_25"):
+        params[key] = params[key].model_copy(update={"value": 50.0})
+    records = {**data.records, "parameters": params,
+               "career_tracks": {**data.get("career_tracks"),
+                                 "coder": track.model_copy(update={"stages": [stage]})}}
+    return Datasets(records=records, origin=data.origin, files=data.files)
+
+
+FLAT = Scenario(current_salary=40_000, earnings_basis="occupation", horizon=5)
+"""A person whose counterfactual is given (no rank draw for it) and flat over the five years
+(ages 25-29 are all below the first age-band mid-point, 29.5)."""
 
 
 def test_doctests():
@@ -99,12 +121,15 @@ def test_completion_draw_averages_to_the_engine_expectation(data):
     """With completion risk, the mean NPV over completers and leavers estimates the engine's
     probability-weighted NPV (NPV is linear in the flows), within 4 standard errors."""
     s = Scenario(completion_risk=True)
-    metrics, _ = evaluate(make_plan(data, s, "associate-hit"))
+    plan = make_plan(data, s, "associate-hit")
+    metrics, _ = evaluate(plan)
+    p = plan.completion_probability
+    assert p == pytest.approx(0.439 * 1.098)  # NSC fall 2019 public two-year x full-time
     r = sim.simulate(data, s, "associate-hit", sim.Settings(runs=20_000, seed=11, **QUIET))
-    assert r.completion_probability == pytest.approx(0.434)
+    assert r.completion_probability == p
     assert abs(r.npv_mean - metrics.npv) < 4 * r.npv_se
     # two outcomes only: the completer's NPV and the leaver's (negative) NPV
-    assert 0.434 - 0.02 < r.p_npv_positive < 0.434 + 0.02
+    assert p - 0.02 < r.p_npv_positive < p + 0.02
 
 
 @pytest.mark.parametrize("occupation", [
@@ -121,14 +146,13 @@ def test_fitted_distribution_reproduces_source_percentiles(data, occupation):
 
 
 def test_drawn_wages_follow_the_fitted_lognormal(data):
-    """The simulation's salary draw at spread 1 and p50 is the fitted lognormal: the share of
-    runs whose NPV beats the p90 person's is 10 % (within 4 standard errors)."""
-    s = Scenario()
-    pathway = "coding-certificate"  # one stage: the NPV rises with the one drawn wage
-    points = data.get("occupations")["medical-records-specialists"].annual_wages.known()
-    p90_wage = dict(points)[90]  # the source's own p90: the fit passes through it
-    base = make_plan(data, s, pathway)
-    p90_npv = evaluate(replace(base, stages=((0.0, p90_wage),)))[0].npv
+    """The simulation's salary draw at spread 1 and p50 is the fitted lognormal: with one role
+    and a given counterfactual, the share of runs whose NPV beats the p90 person's is 10 %
+    (within 4 standard errors)."""
+    data = one_role(data)
+    s = FLAT.model_copy(update={"horizon": None})
+    pathway = "coding-certificate"
+    p90_npv = evaluate(make_plan(data, s.model_copy(update={"percentile": 90.0}), pathway))[0].npv
     settings = sim.Settings(runs=20_000, seed=5, wage_growth_sd=0.0)
     npv = sim.outcomes(data, s, pathway, settings)[1].npv
     share = float(np.mean(npv > p90_npv))
@@ -136,28 +160,54 @@ def test_drawn_wages_follow_the_fitted_lognormal(data):
 
 
 def test_payback_probability_matches_the_analytic_threshold(data):
-    """Certificate, full-time, no growth spread: year 0 costs `-net0`, every later year earns
-    `m × w − cf`, so payback within N years iff m ≥ m* = (cf − net0 / (N − 1)) / w, and
-    P = 1 − Φ(ln(m*) / σ) with σ the slope of log-wage per unit z on the side of the median
-    where m* lies (the two-piece fit); the simulated share is within 4 standard errors of it."""
-    s = Scenario()
+    """Certificate, full-time, one role, no growth spread: year 0 costs `-net0`, every later
+    year earns `m × w − cf` (w, cf the engine's earnings in year 1), so payback within N years
+    iff m ≥ m* = (cf − net0 / (N − 1)) / w, and P = 1 − Φ(ln(m*) / σ) with σ the slope of
+    log-wage per unit z on the side of the median where m* lies (the two-piece fit); the
+    simulated share is within 4 standard errors of it."""
+    data = one_role(data)
     pathway = "coding-certificate"
-    plan = make_plan(data, s, pathway)
+    plan = make_plan(data, FLAT, pathway)
     _, flows = evaluate(plan)
     net0 = flows.net[0]
-    w = plan.stages[0][1]
-    cf = plan.counterfactual
-    assert flows.net[1] == pytest.approx(w - cf)  # the premium every career year
-    n = 5
+    w, cf = flows.earnings_with[1], flows.earnings_without[1]
+    assert flows.net[1:] == pytest.approx([w - cf] * 4)  # the premium every career year
+    n = 4
     threshold = (cf - net0 / (n - 1)) / w
     wages = dict(data.get("occupations")["medical-records-specialists"].annual_wages.known())
     outer = 90 if threshold >= 1 else 10
     sigma = math.log(wages[outer] / wages[50]) / z_score(outer)
     expected = 1.0 - NormalDist().cdf(math.log(threshold) / sigma)
     runs = 40_000
-    r = sim.simulate(data, s, pathway, sim.Settings(runs=runs, seed=2, within=n,
-                                                    wage_growth_sd=0.0))
+    r = sim.simulate(data, FLAT, pathway, sim.Settings(runs=runs, seed=2, within=n,
+                                                       wage_growth_sd=0.0))
+    assert 0.02 < expected < 0.98
     assert abs(r.p_payback_within - expected) < 4 * math.sqrt(expected * (1 - expected) / runs)
+
+
+def _with_rank_correlation(data: Datasets, rho: float) -> Datasets:
+    params = dict(data.get("parameters"))
+    params["rank_correlation"] = params["rank_correlation"].model_copy(update={"value": rho})
+    return Datasets(records={**data.records, "parameters": params}, origin=data.origin,
+                    files=data.files)
+
+
+def test_rank_draws_are_correlated_on_both_paths(data):
+    """Without --current-salary the counterfactual rank is drawn too, correlated with the
+    holder's: NPV rises with the holder's wage and falls with the counterfactual, so the more
+    the two ranks move together the narrower the spread of NPV (same seed: the same people),
+    and a given salary (no counterfactual draw) differs from both."""
+    data = one_role(data)
+    s = Scenario(horizon=5, earnings_basis="occupation")
+    settings = sim.Settings(runs=20_000, seed=3, wage_growth_sd=0.0)
+    spread = {rho: float(np.std(sim.outcomes(_with_rank_correlation(data, rho), s,
+                                              "coding-certificate", settings)[1].npv))
+              for rho in (0.0, 0.5, 0.9)}
+    assert spread[0.0] > spread[0.5] > spread[0.9]
+    given = s.model_copy(update={"current_salary": make_plan(
+        data, s, "coding-certificate").counterfactual})
+    holder_only = float(np.std(sim.outcomes(data, given, "coding-certificate", settings)[1].npv))
+    assert holder_only != pytest.approx(spread[0.5], rel=0.01)
 
 
 def test_vectorised_payback_and_npv_equal_finance_functions():

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from himcalc.models.enums import Education, Institution, StudyMode, TuitionBasis
+from himcalc.models.enums import EarningsBasis, Education, Institution, StudyMode, TuitionBasis
 from himcalc.render.report import Format
 
 FormatOption = Annotated[
@@ -135,8 +135,14 @@ SCENARIO_OPTIONS: dict[str, tuple[Any, Any]] = {
         help="Years from the start of study to evaluate, instead of --retire-age. "
         "Example: --horizon 20", rich_help_panel=P)], None),
     "percentile": (Annotated[float | None, typer.Option(
-        help="Where in the occupation's wage distribution you land, 10-90 (default 50). "
-        "Example: --percentile 25",
+        help="Your rank in earnings, 10-90 (default 50), on both paths: among holders of your "
+        "education without the credential and among its holders with it. Example: "
+        "--percentile 25",
+        rich_help_panel=P)], None),
+    "earnings_basis": (Annotated[EarningsBasis | None, typer.Option(
+        help="What earnings are anchored to: observed (default: what completers of the "
+        "credential's level earn four years out, College Scorecard) or occupation (BLS "
+        "occupation wages for full-time workers). Example: --earnings-basis occupation",
         rich_help_panel=P)], None),
     "completion_probability": (Annotated[float | None, typer.Option(
         help="Probability of finishing, 0-1 (default 1: no risk adjustment). "

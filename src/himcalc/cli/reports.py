@@ -259,9 +259,10 @@ def assumptions(plan: Any, scenario: Any) -> dict:
     """Every scenario value used, resolved (defaults filled in)."""
     from dataclasses import asdict
 
-    used = {k: v for k, v in asdict(plan).items() if k != "loan_rules"}
-    used["stages"] = [{"from_year": a, "annual_wage": w} for a, w in plan.stages]
-    used.update({k: getattr(scenario, k) for k in ("education", "percentile", "tuition_basis")})
+    tables = ("loan_rules", "career_occupational", "career_outside", "tax_brackets")
+    used = {k: v for k, v in asdict(plan).items() if k not in tables}
+    used.update({k: getattr(scenario, k) for k in ("education", "percentile", "tuition_basis",
+                                                     "earnings_basis")})
     return used
 
 

@@ -8,9 +8,12 @@ Conventions (docs/methodology.md, "Cash flows"):
 * year 0 is the first year of study; one row per year of the horizon; real dollars;
 * the study share of year t is s_t = min(1, max(0, D − t)) for a programme of D years, so a
   20-month programme studies all of year 0 and two thirds of year 1;
+* earnings without the credential: cf_t = cf_0 × profile(age + t) / profile(age) × (1 − u) ×
+  (1 + g)^t, the counterfactual at the starting age moving along its education's age profile,
+  weighted by employment (`engine.earnings`);
 * earnings with the credential: s_t × kept × cf_t + (1 − s_t) × wage_t, where wage_t is the
-  career track's wage for the occupation held (t − D) years after completion, grown by the
-  real wage growth from year 0; earnings without: cf_t = current salary × (1 + g)^t;
+  holders' expected wage (`graduate_wage`) in whole year ⌊t − D⌋ after completion, grown by
+  the real wage growth from year 0;
 * the *economic* net flow, on which every headline metric is computed, is
   net_t = (earnings with − earnings without) − tax on that difference − direct cost + aid
   (grants, employer assistance, tax credits): study costs are paid when incurred and
@@ -30,6 +33,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from himcalc.engine.earnings import CAREER_YEARS, profile_at
 from himcalc.engine.financing import LoanOutcome, finance, no_loan
 from himcalc.engine.ops import SCALAR
 from himcalc.engine.plan import Plan
@@ -61,12 +65,27 @@ class Flows:
     loan: LoanOutcome
 
 
-def wage_after(plan: Plan, years_after_completion, o: Ops = SCALAR):  # noqa: ANN001, ANN201
-    """The track's wage for the stage held `years_after_completion` after finishing."""
-    wage = plan.stages[0][1]
-    for start, stage_wage in plan.stages:
-        wage = o.where(years_after_completion + 1e-9 >= start, stage_wage, wage)
-    return wage
+def graduate_wage(plan: Plan, t, years, o: Ops = SCALAR):  # noqa: ANN001, ANN201
+    """A holder's expected wage in year t after finishing `years` of study, before growth.
+
+    ``scale × (occupational[c] + outside[c] × profile(age + t)) × employment`` with c the whole
+    years since completion (`engine.earnings`: the career tables hold the share-weighted wages
+    of the track's roles at the person's rank; the outside-HIM role follows the holder
+    education's age profile).
+    """
+    c = o.minimum(o.floor(o.maximum(t - years, 0.0) + 1e-9), CAREER_YEARS - 1)
+    occupational = o.pick(plan.career_occupational, c)
+    outside = o.pick(plan.career_outside, c)
+    wage = occupational + outside * profile_at(plan.holder_bands, plan.age + t, o)
+    return plan.graduate_scale * wage * plan.employment_with
+
+
+def counterfactual_at(plan: Plan, t, base, o: Ops = SCALAR):  # noqa: ANN001, ANN201
+    """Earnings without the credential in year t, before growth: the starting counterfactual
+    moved along the current education's age profile (`base` = the profile at the starting
+    age) and weighted by employment."""
+    ratio = o.div(profile_at(plan.current_bands, plan.age + t, o), base)
+    return plan.counterfactual * ratio * plan.employment_without
 
 
 def income_tax(plan: Plan, earnings, o: Ops = SCALAR):  # noqa: ANN001, ANN201
@@ -124,12 +143,15 @@ def _path(plan: Plan, years, completes: bool, o: Ops = SCALAR) -> Flows:  # noqa
     the study terms (cost, aid, foregone earnings, the salary kept) vanish exactly, so once no
     path is studying any more they are skipped (a shortcut for speed, with identical results).
     """
-    horizon, cf0, g, tax_rate = plan.horizon, plan.counterfactual, plan.wage_growth, plan.tax_rate
+    horizon, g, tax_rate = plan.horizon, plan.wage_growth, plan.tax_rate
     span = plan.span
+    base = profile_at(plan.current_bands, plan.age, o)
     if o.vector:
         loan = no_loan(span)  # `batch` evaluates borrowers one at a time (monthly schedules)
     else:
-        agi = (plan.stages[0][1] if completes else cf0) * (1.0 + g) ** math.ceil(years)
+        first = math.ceil(years)
+        agi = (graduate_wage(plan, first, years) if completes
+               else counterfactual_at(plan, first, base)) * (1.0 + g) ** first
         loan = finance(plan, years, agi)
     study = o.where(years > 0, o.ceil(years - 1e-12), 0)
     last_study_year = o.ceil(years - 1e-12) - 1
@@ -142,12 +164,12 @@ def _path(plan: Plan, years, completes: bool, o: Ops = SCALAR) -> Flows:  # noqa
         if t:
             grow = grow * growth
             tuition_grow = tuition_grow * tuition_growth
-        cf = cf0 * grow
+        cf = counterfactual_at(plan, t, base, o) * grow
         studying = o.any(t < study)
         if studying:
             share = o.where(t < study, o.minimum(1.0, years - t), 0.0)
             if completes:
-                with_ = (1.0 - share) * wage_after(plan, o.maximum(0.0, t - years), o) * grow
+                with_ = (1.0 - share) * graduate_wage(plan, t, years, o) * grow
             else:
                 with_ = (1.0 - share) * cf
             with_ = with_ + share * kept * cf
@@ -160,7 +182,7 @@ def _path(plan: Plan, years, completes: bool, o: Ops = SCALAR) -> Flows:  # noqa
                 cost = cost + o.where(t == last_study_year, plan.exam_fee, 0.0)
         else:  # every path has finished studying: the terms above are exactly these
             share = foregone = cost = aid = 0.0
-            with_ = wage_after(plan, o.maximum(0.0, t - years), o) * grow if completes else cf
+            with_ = graduate_wage(plan, t, years, o) * grow if completes else cf
         taxes = o.where(taxed, tax_rate * (with_ - cf), 0.0) if o.any(taxed) else 0.0
         disbursed = loan.disbursed[t]
         payment = loan.payments[t]

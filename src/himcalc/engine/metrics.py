@@ -28,7 +28,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from himcalc.engine import finance
-from himcalc.engine.cashflows import Flows, project, wage_after
+from himcalc.engine.cashflows import Flows, counterfactual_at, graduate_wage, project
+from himcalc.engine.earnings import profile_at
 from himcalc.engine.ops import SCALAR
 from himcalc.engine.plan import Plan
 
@@ -124,8 +125,10 @@ def measure_columns(plan: Plan, flows: Flows, completer: Flows, o: Ops) -> dict:
     horizon = plan.horizon
     first = o.ceil(years - 1e-9)
     growth = growth_factor(plan.wage_growth, first, o)
-    starting = wage_after(plan, 0.0, o) * growth
-    premium = starting - plan.counterfactual * growth  # used when `first` is past the horizon
+    starting = graduate_wage(plan, first, years, o) * growth
+    base = profile_at(plan.current_bands, plan.age, o)
+    # used when `first` is past the horizon:
+    premium = starting - counterfactual_at(plan, first, base, o) * growth
     direct = foregone = aid = earned_with = earned_without = 0.0
     # NPV = Σ net_t / (1 + d)^t as the running sum of `finance.discount`'s terms, so that the
     # NPV, the CEW horizon NPVs and the discounted payback agree to the last digit.

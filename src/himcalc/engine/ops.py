@@ -58,6 +58,15 @@ class ScalarOps:
         return math.ceil(x)
 
     @staticmethod
+    def floor(x: float) -> int:
+        return math.floor(x)
+
+    @staticmethod
+    def pick(table, index):  # noqa: ANN001, ANN205
+        """`table[index]`: a value of a per-year table at a whole index."""
+        return table[int(index)]
+
+    @staticmethod
     def sqrt(x: float) -> float:
         return math.sqrt(x)
 
@@ -99,10 +108,23 @@ class _ArrayOps:
         self.maximum = np.maximum
         self.div = np.divide
         self.ceil = np.ceil
+        self.floor = np.floor
         self.sqrt = np.sqrt
         self.abs = np.abs
         self.not_ = np.logical_not
         self.any = np.any
+
+    def pick(self, table, index):  # noqa: ANN001, ANN201
+        """Each evaluation's entry of a per-year table: `table` is one row shared by all, or
+        one row per evaluation (2-D); `index` one whole number or one per evaluation."""
+        np = self.np
+        table = np.asarray(table)
+        if np.ndim(index) == 0:
+            return table[..., int(index)]
+        index = index.astype(np.intp)
+        if table.ndim == 1:
+            return table[index]
+        return table[np.arange(table.shape[0]), index]
 
     def full(self, like, value: float):  # noqa: ANN001, ANN201
         return self.np.full(self.np.shape(like), value, dtype=float)

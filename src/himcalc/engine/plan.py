@@ -9,14 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from operator import attrgetter
 
+from himcalc.engine.earnings import CareerModel, career_model
 from himcalc.engine.financing import START, LoanRules
 from himcalc.engine.ops import SCALAR
-from himcalc.engine.salary import wage_at_percentile
 from himcalc.engine.scenario import Scenario
 from himcalc.errors import DatasetError, InputError
 from himcalc.models.dataset import Datasets
 from himcalc.models.education import Pathway
-from himcalc.models.enums import CredentialLevel, Education, StudyMode, TuitionBasis, TuitionTier
+from himcalc.models.enums import (
+    CredentialLevel,
+    Education,
+    Institution,
+    StudyMode,
+    TuitionBasis,
+    TuitionTier,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,7 +37,10 @@ class Plan:
     Not frozen only because a frozen dataclass takes twice as long to build (`batch` builds
     one per row); nothing mutates a plan: variants are made with `dataclasses.replace`.
 
-    `stages` are (years after completion, annual wage at the chosen percentile).
+    The career tables (`career_occupational`, `career_outside`) are indexed by whole years
+    after completion (`engine.earnings.CareerModel.tables`); `counterfactual` is the earnings
+    without the credential at the starting age, before the age profile and employment
+    weighting the year loop applies.
     """
 
     pathway: str
@@ -46,7 +56,13 @@ class Plan:
     exam_fee: float
     counterfactual: float
     kept_share: float
-    stages: tuple[tuple[float, float], ...]
+    career_occupational: tuple[float, ...]
+    career_outside: tuple[float, ...]
+    graduate_scale: float
+    holder_bands: tuple[float, ...]
+    current_bands: tuple[float, ...]
+    employment_with: float
+    employment_without: float
     wage_growth: float
     tuition_growth: float
     discount_rate: float
@@ -104,16 +120,13 @@ PLAN_PARAMETERS = (
     "credit_phaseout_start", "credit_phaseout_end",
 )
 """The `parameters` records every plan reads."""
-MEMO_PERCENTILES = 1024
-"""Percentiles whose stage wages `_Terms` keeps (memory stays flat whatever the input)."""
-
-
 @dataclass(frozen=True, slots=True)
 class _Terms:
     """What a plan takes from the datasets for one pathway and one set of choices.
 
     Everything here depends only on the pathway and the scenario's categories (education,
-    institution, study mode, tuition basis, completion risk), so `make_plan` looks it up once
+    institution, study mode, tuition basis, completion risk, earnings basis), so `make_plan`
+    looks it up once
     per combination (`_terms`) and then only applies the person's own numbers: `batch` builds
     hundreds of thousands of plans from a handful of combinations.
     """
@@ -127,30 +140,28 @@ class _Terms:
     tuition_error: str
     books: float
     exam_fee: float
-    counterfactual: float
     kept_share: float
-    stage_points: tuple[tuple[float, tuple[tuple[int, float], ...]], ...]
+    career: CareerModel
     completion_probability: float
     aotc_years: int
     first_year_in_school: int
     standard_deduction: float
     tax_brackets: tuple[tuple[float, float], ...]
     defaults: dict  # parameter values: the defaults and the tax-credit and §127 constants
-    wages: dict  # percentile -> stages, filled as percentiles are asked for
 
-    def stages(self, percentile: float) -> tuple[tuple[float, float], ...]:
-        """(years after completion, wage at `percentile`) of each stage of the career track."""
-        found = self.wages.get(percentile)
-        if found is None:
-            found = tuple((start, wage_at_percentile(points, percentile))
-                          for start, points in self.stage_points)
-            if len(self.wages) < MEMO_PERCENTILES:
-                self.wages[percentile] = found
-        return found
+    def earnings(self, percentile: float) -> dict:
+        """The plan's earnings-model numbers for a person at `percentile` (see `Plan`)."""
+        occupational, outside = self.career.tables(percentile)
+        return {"career_occupational": occupational, "career_outside": outside,
+                "graduate_scale": self.career.graduate_scale,
+                "holder_bands": self.career.holder.bands,
+                "current_bands": self.career.current.bands,
+                "employment_with": self.career.holder.employment,
+                "employment_without": self.career.current.employment}
 
 
 CATEGORIES = attrgetter("education", "institution", "study_mode", "tuition_basis",
-                        "completion_risk")
+                        "completion_risk", "earnings_basis")
 """The scenario's categories, on which (with the pathway) `_Terms` depend."""
 
 
@@ -186,11 +197,8 @@ def _look_up_terms(data: Datasets, scenario: Scenario, pathway_id: str) -> _Term
         tuition, tuition_error = None, exc.message
     exam = data.get("exams")[pathway.exam].fee_nonmember if pathway.exam else 0.0
     part_time = scenario.study_mode is StudyMode.part_time
-    occupations = data.get("occupations")
-    track = data.get("career_tracks")[pathway.career_track]
     if scenario.completion_risk:
-        key = "two_year" if tier is TuitionTier.two_year else "four_year"
-        probability = param(f"completion_rate_{key}")
+        probability = completion_rate(param, pathway, scenario.institution, scenario.study_mode)
     else:
         probability = param("completion_probability")
     undergraduate = pathway.credential_level is not CredentialLevel.master
@@ -207,16 +215,13 @@ def _look_up_terms(data: Datasets, scenario: Scenario, pathway_id: str) -> _Term
         tuition_error=tuition_error,
         books=data.get("books_supplies")[tier.value].books_and_supplies_per_year,
         exam_fee=exam,
-        counterfactual=data.get("earnings")[scenario.education.value].annual,
         kept_share=param("part_time_salary_kept") if part_time else 0.0,
-        stage_points=tuple((s.from_year, tuple(occupations[s.occupation].annual_wages.known()))
-                           for s in track.stages),
+        career=career_model(data, pathway, scenario.education, scenario.earnings_basis),
         completion_probability=probability,
         aotc_years=max(0, int(param("aotc_years")) - prior_years) if undergraduate else 0,
         first_year_in_school=1 + prior_years,
         **_income_tax(data),
         defaults={key: param(key) for key in PLAN_PARAMETERS},
-        wages={},
     )
 
 
@@ -249,7 +254,7 @@ def resolve(terms: _Terms, s, o: Ops = SCALAR) -> dict:  # noqa: ANN001
         "completion_probability": o.fill(s.completion_probability, terms.completion_probability),
         "direct_cost_per_year": (tuition + terms.books) * terms.full_time_years / terms.years,
         "exam_fee": terms.exam_fee,
-        "counterfactual": o.fill(s.current_salary, terms.counterfactual),
+        "counterfactual": o.fill(s.current_salary, o.nan),  # NaN: the model's (`make_plan`)
         "kept_share": o.fill(s.salary_kept_share, terms.kept_share),
         "wage_growth": o.fill(s.wage_growth, d["wage_growth"]),
         "tuition_growth": o.fill(s.tuition_growth, d["tuition_growth"]),
@@ -281,12 +286,14 @@ def make_plan(data: Datasets, scenario: Scenario, pathway_id: str) -> Plan:
     tuition = values.pop("tuition")
     if tuition != tuition:  # NaN: neither the scenario nor the data gives one
         raise InputError(terms.tuition_error)
+    if values["counterfactual"] != values["counterfactual"]:
+        values["counterfactual"] = terms.career.counterfactual(scenario.percentile, age)
     return Plan(
         pathway=pathway_id,
         institution=scenario.institution.value,
         study_mode=scenario.study_mode.value,
         credential_level=terms.credential_level,
-        stages=terms.stages(scenario.percentile),
+        **terms.earnings(scenario.percentile),
         borrow_per_year=scenario.borrow,
         loan_rate=scenario.loan_rate,
         private_loan_rate=scenario.private_loan_rate,
@@ -297,6 +304,27 @@ def make_plan(data: Datasets, scenario: Scenario, pathway_id: str) -> Plan:
         loan_rules=_loan_rules(data, terms.undergraduate) if scenario.borrow > 0 else None,
         **values,
     )
+
+
+def completion_rate(param, pathway: Pathway, institution: Institution,  # noqa: ANN001
+                    mode: StudyMode) -> float:
+    """Six-year completion probability by sector and enrolment intensity (NSC; `--completion-risk`).
+
+    Sector: graduate for a master's; private nonprofit four-year at a private school; public
+    two-year for a two-year pathway at a public or online school; public four-year otherwise.
+    Times the intensity factor (full-time and accelerated, or part-time), capped at 0.99.
+    """
+    if pathway.credential_level is CredentialLevel.master:
+        rate = param("completion_rate_graduate")
+    elif institution is Institution.private_nonprofit:
+        rate = param("completion_rate_private_four_year")
+    elif pathway.tuition_tier is TuitionTier.two_year:
+        rate = param("completion_rate_two_year")
+    else:
+        rate = param("completion_rate_four_year")
+    factor = param("completion_factor_part_time" if mode is StudyMode.part_time
+                   else "completion_factor_full_time")
+    return min(0.99, rate * factor)
 
 
 def _income_tax(data: Datasets) -> dict:

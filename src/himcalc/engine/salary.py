@@ -33,9 +33,13 @@ def wage_at_percentile(points: Sequence[tuple[int, float]], percentile: float) -
     Outside the given range the nearest segment is extended; with only one point (the
     median) every percentile gets that wage.
     """
+    return wage_at_z(points, z_score(percentile))
+
+
+def wage_at_z(points: Sequence[tuple[int, float]], z: float) -> float:
+    """`wage_at_percentile` at a normal score `z` (which may lie beyond p1 or p99)."""
     if len(points) == 1:
         return points[0][1]
-    z = z_score(percentile)
     zs = [z_score(p) for p, _ in points]
     logs = [math.log(w) for _, w in points]
     i = 1

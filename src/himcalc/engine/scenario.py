@@ -10,7 +10,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from himcalc.models.common import Frozen
-from himcalc.models.enums import Education, Institution, StudyMode, TuitionBasis
+from himcalc.models.enums import EarningsBasis, Education, Institution, StudyMode, TuitionBasis
 
 LOAN_PLANS = ("tiered", "standard-10", "rap")
 
@@ -52,7 +52,12 @@ class Scenario(Frozen):
     discount_rate: float | None = Field(None, ge=0, le=0.5, allow_inf_nan=False)
     retire_age: int | None = Field(None, ge=20, le=100)
     horizon: int | None = Field(None, ge=1, le=80, description="Years from the start of study.")
-    percentile: float = Field(50.0, ge=10, le=90, allow_inf_nan=False)
+    percentile: float = Field(
+        50.0, ge=10, le=90, allow_inf_nan=False,
+        description="Your rank in earnings, on both paths (with and without the credential).")
+    earnings_basis: EarningsBasis = Field(
+        EarningsBasis.observed,
+        description="observed: what completers earn (College Scorecard); occupation: BLS wages.")
     completion_probability: float | None = Field(None, ge=0, le=1, allow_inf_nan=False)
     completion_risk: bool = Field(
         False, description="Use the sector's six-year completion rate as the probability.")

@@ -1,14 +1,21 @@
 """Monte Carlo risk of a pathway: the spread of payback and NPV over simulated people.
 
-Each run is one person, with four independent draws (docs/risk.md states and sources them):
+Each run is one person; docs/risk.md states and sources every draw:
 
-* **salary position** ε ~ N(0, 1): the person sits at normal score z = z_p + spread × ε, where
-  z_p is the scenario's percentile; every stage s of the career track pays the occupation's
-  wage at z, read off the same curve the engine uses for `--percentile`
-  (`salary.wage_at_percentile`: log-wage linear in z between the source's percentiles, the end
-  segments extended). That curve is a two-piece lognormal through every published percentile,
-  so at spread 1 the draw reproduces the source's p10, p50 and p90 exactly. The same ε applies
-  to every stage: a person's relative position persists through the career;
+* **salary position** ε ~ N(0, 1): as a holder of the credential the person sits at normal
+  score z = z_p + spread × ε, where z_p is the scenario's percentile. In an occupation they
+  earn its OEWS wage at z shifted by the experience ramp, read off the curve the engine uses
+  for `--percentile` (`salary.wage_at_percentile`: log-wage linear in z between the source's
+  percentiles, a two-piece lognormal through every published percentile); outside HIM, the
+  holder education's earnings at z. The same ε holds through the career;
+* **role**: u ~ U(0, 1) picks the role held in each period of the career track from the
+  track's shares, in the order the track lists them; the same u in every period, so a person
+  keeps their place as the shares move (drawn only when the salary spread is above 0: at
+  spread 0 everyone earns the expected, share-weighted wage, as the engine does);
+* **rank without the credential**: when the counterfactual comes from the data (no
+  `--current-salary`), the person sits at z_p + spread × (ρ ε + √(1 − ρ²) ξ) among holders of
+  their current education, ξ ~ N(0, 1) and ρ the `rank_correlation` parameter: who earns well
+  without the credential tends to earn well with it;
 * **real wage growth** g ~ N(scenario growth, `wage_growth_sd`), applied to both earnings
   columns (with and without the credential) as the factor ``((1 + g) / (1 + g₀))^t``;
 * **completion** ~ Bernoulli(the plan's completion probability); a non-completer follows the
@@ -17,19 +24,23 @@ Each run is one person, with four independent draws (docs/risk.md states and sou
   s = `time_spread`, rounded to whole months and never faster than full-time.
 
 One engine: the cash flows of each distinct (duration, completes) path come from
-`cashflows.project`; a run only rescales the career-wage part of the earnings premium. With
-``net_t = premium_t × (1 − tax) − cost_t + aid_t + loan_t`` and ``premium_t = with_t −
-without_t``, a run's net flow is::
+`cashflows.project`; a run only rescales parts of the earnings premium. With
+``net_t = premium_t × (1 − tax) − cost_t + aid_t`` and ``premium_t = with_t − without_t``, a
+run's net flow is::
 
     net_t(run) = net_t + (1 − tax) × (premium_t(run) − premium_t)
-    premium_t(run) = r_t × (premium_t + (m_s(t) − 1) × career_t)
+    premium_t(run) = r_t × (premium_t + (m_t − 1) × career_t + (k − 1) × (premium_t − career_t))
 
 where ``career_t = with_t − study_share_t × kept × without_t`` is the career-wage part of the
-earnings with the credential, ``m_s(t)`` the run's wage multiplier for the stage held in year t
-and ``r_t`` its growth factor. This is exact for the earnings, taxes and costs; aid and loans are
-the central path's (docs/risk.md, "What is approximated"). With every spread zero the run's flows
-*are* the engine's, bit for bit, and so are its NPV (the running sum of discounted flows, as
-`metrics.measure`) and payback (`finance.payback_of` on the numpy backend).
+earnings with the credential, the rest of them (the salary kept while studying, or a
+non-completer's counterfactual earnings) scaling with the counterfactual, so that
+``premium_t − career_t`` is what a counterfactual draw rescales; ``m_t`` the ratio of the
+run's career wage (its role, at its z) to the expected one, ``k`` the ratio of the run's
+counterfactual to the engine's and ``r_t`` its growth factor. This is exact for the earnings,
+taxes and costs; aid is the central path's (docs/risk.md, "What is approximated"). With every
+spread zero the run's flows *are* the engine's, bit for bit, and so are its NPV (the running
+sum of discounted flows, as `metrics.measure`) and payback (`finance.payback_of` on the numpy
+backend).
 
 Conventions: rows of ``flows[t]`` are years from the start of study (t = 0), real dollars,
 outflows negative; payback in years from the start of study, NaN internally and None in results
@@ -48,7 +59,9 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 
 from himcalc.engine import finance
-from himcalc.engine.cashflows import Flows, project, wage_after
+from himcalc.engine import plan as planning
+from himcalc.engine.cashflows import Flows, project
+from himcalc.engine.earnings import CareerModel, Level, experience_percentile, profile_at
 from himcalc.engine.ops import array_ops
 from himcalc.engine.plan import Plan, make_plan
 from himcalc.engine.salary import z_score
@@ -153,7 +166,7 @@ class _Path:
     net: np.ndarray
     premium: np.ndarray
     career: np.ndarray
-    stage: np.ndarray
+    after: np.ndarray  # whole years after completion in each year (completer), else -1
 
 
 def _path(plan: Plan, flows: Flows, completes: bool) -> _Path:
@@ -162,19 +175,16 @@ def _path(plan: Plan, flows: Flows, completes: bool) -> _Path:
     without = np.asarray(flows.earnings_without, dtype=float)
     share = np.asarray(flows.study_share, dtype=float)
     horizon = plan.horizon
+    after = np.full(horizon, -1, dtype=np.intp)
     if completes:
         career = with_ - share * plan.kept_share * without
         career[share >= 1.0] = 0.0
-        # the stage held in year t, by the engine's own rule (`wage_after`) on stage indexes
-        numbered = replace(plan, stages=tuple((start, float(i))
-                                              for i, (start, _) in enumerate(plan.stages)))
-        stage = np.array([int(wage_after(numbered, max(0.0, t - plan.years_to_complete)))
-                          for t in range(horizon)], dtype=np.intp)
+        t = np.arange(horizon)
+        after = np.floor(np.maximum(t - plan.years_to_complete, 0.0) + 1e-9).astype(np.intp)
     else:
         career = np.zeros(horizon)
-        stage = np.zeros(horizon, dtype=np.intp)
     return _Path(net=np.asarray(flows.net, dtype=float), premium=with_ - without,
-                 career=career, stage=stage)
+                 career=career, after=after)
 
 
 def _paths(plan: Plan, need_leaver: bool) -> tuple[_Path, _Path | None]:
@@ -264,31 +274,41 @@ def log_wage_at_z(points: Sequence[tuple[int, float]], z: np.ndarray) -> np.ndar
     return l0 + (l1 - l0) * (z - z0) / (z1 - z0)
 
 
-def stage_multipliers(data: Datasets, pathway_id: str, percentile: float, spread: float,
-                      eps: np.ndarray) -> np.ndarray:
-    """m_s − 1 for every stage (rows) and run (columns): wage at z_p + spread × ε over wage at z_p.
+def _log_level(level: Level, z: np.ndarray) -> np.ndarray:
+    """ln(earnings) of an education level at normal scores `z` (all ages, full-time)."""
+    return log_wage_at_z([(p, r * level.median) for p, r in level.ratios], z)
 
-    Exactly 0 when `spread` is 0, so the runs then reproduce the engine bit for bit.
-    """
-    track = data.get("career_tracks")[data.get("pathways")[pathway_id].career_track]
-    occupations = data.get("occupations")
-    z_p = z_score(percentile)
-    rows = []
-    for stage in track.stages:
-        points = occupations[stage.occupation].annual_wages.known()
-        base = log_wage_at_z(points, np.array([z_p]))[0]
-        rows.append(np.expm1(log_wage_at_z(points, z_p + spread * eps) - base))
-    return np.array(rows)
+
+def career_ratio_minus_1(model: CareerModel, plan: Plan, path: _Path, z: np.ndarray,
+                         u: np.ndarray) -> np.ndarray:
+    """m_t − 1 (years × runs): each run's career wage (the role u picks, at normal score z)
+    over the expected wage the engine uses, minus 1, in every year with a career wage."""
+    out = np.zeros((len(path.career), z.size))
+    occupational, outside = plan.career_occupational, plan.career_outside
+    outside_level = np.exp(_log_level(model.holder, z))
+    for t in np.flatnonzero(path.career != 0.0):
+        c = int(path.after[t])
+        _, roles, outside_share = model.period_at(c)
+        age_factor = profile_at(model.holder.bands, plan.age + t)
+        expected = occupational[c] + outside[c] * age_factor
+        z_c = z + z_score(experience_percentile(c, model.ramp))
+        wages = [np.exp(log_wage_at_z(points, z_c)) for _, points in roles]
+        wages.append(outside_level * age_factor)
+        bounds = np.cumsum([share for share, _ in roles] + [outside_share])
+        pick = np.minimum(np.searchsorted(bounds, u, side="right"), len(wages) - 1)
+        out[t] = np.choose(pick, wages) / expected - 1.0
+    return out
 
 
 def _streams(seed: int) -> list[np.random.Generator]:
-    """Four independent generators (salary, growth, completion, duration) from one seed.
+    """Six independent generators (salary, growth, completion, duration, role, counterfactual
+    rank) from one seed.
 
     Separate streams make each draw independent of the chunk size and of which other draws a
     pathway uses, so the same seed gives every pathway the same simulated people (common random
     numbers: differences between pathways are not noise from different draws).
     """
-    return [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)]
+    return [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(6)]
 
 
 def outcomes(data: Datasets, scenario: Scenario, pathway_id: str, settings: Settings,
@@ -307,14 +327,22 @@ def outcomes(data: Datasets, scenario: Scenario, pathway_id: str, settings: Sett
     base_months = base.years_to_complete * 12
     paths: dict[float, tuple[_Path, _Path | None]] = {}
 
+    plan_of: dict[float, Plan] = {}
+
     def paths_for(years: float) -> tuple[_Path, _Path | None]:
         if years not in paths:
             plan = base if years == base.years_to_complete else plan_taking(
                 data, scenario, pathway_id, years)
+            plan_of[years] = plan
             paths[years] = _paths(plan, need_leaver)
         return paths[years]
 
-    salary_rng, growth_rng, completion_rng, time_rng = _streams(settings.seed)
+    salary_rng, growth_rng, completion_rng, time_rng, role_rng, rank_rng = _streams(settings.seed)
+    model = planning._terms(data, scenario, pathway_id).career
+    spread = settings.salary_spread
+    z_p = z_score(scenario.percentile)
+    rho = data.parameter("rank_correlation")
+    own_counterfactual = scenario.current_salary is not None
     n_total = settings.runs
     payback = np.empty(n_total)
     npv = np.empty(n_total)
@@ -331,9 +359,15 @@ def outcomes(data: Datasets, scenario: Scenario, pathway_id: str, settings: Sett
             months = np.maximum(np.rint(base_months * u), full_time_months)
         else:
             months = np.full(n, base_months)
-        multipliers = stage_multipliers(data, pathway_id, scenario.percentile,
-                                        settings.salary_spread, eps)  # (stages, n): m_s - 1
+        u = role_rng.random(n)
+        xi = rank_rng.standard_normal(n)
         ratio = (1.0 + growth) / (1.0 + g0)
+        z = z_p + spread * eps
+        cf_minus_1 = None
+        if spread > 0 and not own_counterfactual:
+            z_cf = z_p + spread * (rho * eps + math.sqrt(1.0 - rho * rho) * xi)
+            cf_minus_1 = np.expm1(_log_level(model.current, z_cf)
+                                  - _log_level(model.current, np.array([z_p]))[0])
         for m in np.unique(months):
             years = base.years_to_complete if m == base_months else float(m) / 12
             completer, leaver = paths_for(years)
@@ -341,7 +375,10 @@ def outcomes(data: Datasets, scenario: Scenario, pathway_id: str, settings: Sett
                 idx = np.flatnonzero((months == m) & mask)
                 if path is None or idx.size == 0:
                     continue
-                net = _run_flows(path, multipliers[:, idx], ratio[idx], keep, horizon)
+                m_minus_1 = (career_ratio_minus_1(model, plan_of[years], path, z[idx], u[idx])
+                             if spread > 0 and path.career.any() else None)
+                k_minus_1 = None if cf_minus_1 is None else cf_minus_1[idx]
+                net = _run_flows(path, m_minus_1, k_minus_1, ratio[idx], keep, horizon)
                 payback[done + idx] = payback_rows(net)
                 npv[done + idx] = npv_rows(base.discount_rate, net)
         done += n
@@ -350,9 +387,10 @@ def outcomes(data: Datasets, scenario: Scenario, pathway_id: str, settings: Sett
     return base, Outcomes(payback=payback, npv=npv)
 
 
-def _run_flows(path: _Path, m_minus_1: np.ndarray, ratio: np.ndarray, keep: float,
-               horizon: int) -> np.ndarray:
-    """Net flows (years × runs) of the runs on one path (see the module docstring)."""
+def _run_flows(path: _Path, m_minus_1: np.ndarray | None, k_minus_1: np.ndarray | None,
+               ratio: np.ndarray, keep: float, horizon: int) -> np.ndarray:
+    """Net flows (years × runs) of the runs on one path (see the module docstring); a None
+    draw leaves that part of the premium as the engine's."""
     out = np.empty((horizon, ratio.size))
     r = np.ones(ratio.size)
     col = np.empty(ratio.size)
@@ -360,11 +398,11 @@ def _run_flows(path: _Path, m_minus_1: np.ndarray, ratio: np.ndarray, keep: floa
         if t:
             r *= ratio
         premium, career = path.premium[t], path.career[t]
-        if career != 0.0:
-            np.multiply(m_minus_1[path.stage[t]], career, out=col)
-            col += premium
-        else:
-            col.fill(premium)
+        col.fill(premium)
+        if m_minus_1 is not None and career != 0.0:
+            col += m_minus_1[t] * career
+        if k_minus_1 is not None:  # other − without = premium − career
+            col += k_minus_1 * (premium - career)
         col *= r
         col -= premium
         col *= keep

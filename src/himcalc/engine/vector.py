@@ -35,7 +35,8 @@ from himcalc.errors import HimcalcError
 
 NUMBERS = (
     "horizon", "years_to_complete", "noncompleter_years", "completion_probability",
-    "direct_cost_per_year", "exam_fee", "counterfactual", "kept_share", "wage_growth",
+    "direct_cost_per_year", "exam_fee", "counterfactual", "kept_share", "wage_growth", "age",
+    "graduate_scale", "employment_with", "employment_without",
     "tuition_growth", "discount_rate", "tax_rate", "grants_per_year", "assistance_per_year",
     "tax_credits", "aotc_years", "aotc_max", "aotc_refundable_share", "llc_rate", "llc_limit",
     "phaseout_start", "phaseout_end", "standard_deduction",
@@ -43,6 +44,9 @@ NUMBERS = (
 """The plan numbers the formulas read (a field missing here fails loudly: AttributeError)."""
 SHARED = ("tax_brackets",)
 """Plan values taken whole from the data, the same for every task (one data set a batch)."""
+ROWS = ("career_occupational", "career_outside", "holder_bands", "current_bands")
+"""Plan values that are a row of numbers per task (tables by year after completion, and the
+age bands): stacked into a 2-D array, or kept as one row when every task shares it."""
 METRIC_LABELS = ("pathway", "institution", "study_mode", "irr_status")
 """Metrics that are labels, returned as lists."""
 
@@ -52,11 +56,10 @@ Task = tuple[Scenario, str]
 
 @dataclass(frozen=True, slots=True)
 class StackedPlan:
-    """A `Plan` whose numbers are vectors (or one number all share); `stages` are padded with
-    stages that never start."""
+    """A `Plan` whose numbers are vectors (or one number all share), and whose per-year
+    tables are 2-D (one row per task) or one shared row."""
 
     columns: dict
-    stages: tuple
     span: int
 
     def __getattr__(self, name: str):  # noqa: ANN204
@@ -138,8 +141,7 @@ class _Group:
 
     indices: np.ndarray  # the tasks' positions in the task list
     good: np.ndarray  # which of them pass `make_plan`'s checks
-    values: dict  # `plan.resolve`'s numbers: vectors, or one number they share
-    stages: list  # per stage: (years after completion, each task's wage)
+    values: dict  # `plan.resolve`'s and the earnings model's numbers: vectors, or one shared
     labels: dict  # pathway, institution and study mode (part of the group's key)
 
 
@@ -175,12 +177,17 @@ def _resolve_group(data: Any, tasks: list[Task], indices: list[int]) -> _Group |
         values = planning.resolve(terms, _Numbers(scenarios), array_ops())
     good = np.broadcast_to((values["horizon"] >= 1) & ~np.isnan(values["tuition"]),
                            (len(indices),))
-    per_task = [terms.stages(s.percentile) for s in scenarios]
-    stages = [(start, np.array([st[k][1] for st in per_task]))
-              for k, (start, _) in enumerate(per_task[0])]
+    earnings = [terms.earnings(s.percentile) for s in scenarios]
+    model = np.broadcast_to(values["counterfactual"], (len(indices),)).copy()
+    ages = np.broadcast_to(values["age"], (len(indices),))
+    for k in np.flatnonzero(np.isnan(model)):  # no --current-salary: the model's
+        model[k] = terms.career.counterfactual(scenarios[k].percentile, float(ages[k]))
+    values = {**values, "counterfactual": model,
+              **{name: np.array([e[name] for e in earnings]) for name in ROWS},
+              **{name: earnings[0][name] for name in earnings[0] if name not in ROWS}}
     labels = {"pathway": pid, "institution": first.institution.value,
               "study_mode": first.study_mode.value}
-    return _Group(np.array(indices), good, values, stages, labels)
+    return _Group(np.array(indices), good, values, labels)
 
 
 def _assemble(groups: list[_Group], chosen: list[int], n_tasks: int) -> StackedPlan:
@@ -190,24 +197,24 @@ def _assemble(groups: list[_Group], chosen: list[int], n_tasks: int) -> StackedP
     m = len(chosen)
     columns: dict = {name: np.empty(m) for name in NUMBERS}
     labels = {name: np.empty(m, dtype=object) for name in ("pathway", "institution", "study_mode")}
-    depth = max(len(g.stages) for g in groups)
-    starts = np.full((depth, m), math.inf)  # a padding stage never starts
-    wages = np.zeros((depth, m))
+    rows = {name: np.empty((m, max(np.shape(g.values[name])[-1] for g in groups)))
+            for name in ROWS}
     for g in groups:
         at = position[g.indices[g.good]]
         for name in NUMBERS:
             columns[name][at] = np.broadcast_to(g.values[name], g.good.shape)[g.good]
-        for k, (start, wage) in enumerate(g.stages):
-            starts[k, at] = start
-            wages[k, at] = wage[g.good]
+        for name in ROWS:
+            rows[name][at] = g.values[name][g.good]
         for name, label in g.labels.items():
             labels[name][at] = label
     columns.update({name: label.tolist() for name, label in labels.items()})
     columns.update({name: groups[0].values[name] for name in SHARED})
-    return _finish(columns, list(zip(starts, wages, strict=True)))
+    columns.update({name: _single_row(table, by_column=name.endswith("_bands"))
+                    for name, table in rows.items()})
+    return _finish(columns)
 
 
-def _finish(columns: dict, stages: list) -> StackedPlan:
+def _finish(columns: dict) -> StackedPlan:
     """The `StackedPlan`: numbers every task shares become one number (numpy broadcasts it,
     which spares the formulas work on the inputs a batch leaves at their defaults); the
     horizon stays a vector, so that masking each year by it gives every flow one element per
@@ -216,8 +223,15 @@ def _finish(columns: dict, stages: list) -> StackedPlan:
     for name in NUMBERS:
         if name != "horizon":
             columns[name] = _single(columns[name])
-    stages = tuple((_single(start), _single(wage)) for start, wage in stages)
-    return StackedPlan(columns, stages, int(np.max(columns["horizon"])))
+    return StackedPlan(columns, int(np.max(columns["horizon"])))
+
+
+def _single_row(table: np.ndarray, by_column: bool) -> np.ndarray | tuple:
+    """A table with one row per task, or its one row (a tuple) when every task shares it;
+    `by_column`: a few values per task (age bands), given as a tuple of column vectors."""
+    if (table == table[0]).all():
+        return tuple(table[0].tolist())
+    return tuple(table[:, k] for k in range(table.shape[1])) if by_column else table
 
 
 def _single(values: np.ndarray) -> np.ndarray | float | bool:

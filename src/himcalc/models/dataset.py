@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 from himcalc.models.costs import BooksSupplies, Tuition
 from himcalc.models.education import Exam, Pathway
 from himcalc.models.extracts import Extract, ScorecardLevel
-from himcalc.models.labor import CareerTrack, Earnings, Occupation, Role
+from himcalc.models.labor import (
+    OUTSIDE_HIM,
+    CareerTrack,
+    Earnings,
+    EarningsProfile,
+    Occupation,
+    Role,
+)
 from himcalc.models.loans import LoanLimit, LoanRate, RepaymentPlan
 from himcalc.models.parameters import PARAMETER_RANGES, Parameter
 from himcalc.models.taxes import IncomeTax
@@ -25,6 +32,7 @@ RECORD_TYPES: dict[str, type] = {
     "roles": Role,
     "career_tracks": CareerTrack,
     "earnings": Earnings,
+    "earnings_profiles": EarningsProfile,
     "parameters": Parameter,
     "income_tax": IncomeTax,
     "loan_rates": LoanRate,
@@ -105,8 +113,13 @@ class Datasets:
             check("pathways", pid, "exam", "exams", p.exam)
         for tid, t in self.get("career_tracks").items():
             for i, stage in enumerate(t.stages):
-                check("career_tracks", tid, f"stages[{i}].occupation", "occupations",
-                      stage.occupation)
+                if stage.occupation is not None:
+                    check("career_tracks", tid, f"stages[{i}].occupation", "occupations",
+                          stage.occupation)
+                for role in stage.roles or {}:
+                    if role != OUTSIDE_HIM:
+                        check("career_tracks", tid, f"stages[{i}].roles.{role}", "occupations",
+                              role)
         for rid, r in self.get("roles").items():
             check("roles", rid, "occupation", "occupations", r.occupation)
         missing = sorted(set(PARAMETER_RANGES) - set(self.get("parameters")))

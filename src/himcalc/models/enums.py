@@ -53,3 +53,12 @@ class TuitionBasis(StrEnum):
 
     national_average = "national_average"
     him_median = "him_median"
+
+
+class EarningsBasis(StrEnum):
+    """What the earnings of both paths are anchored to (docs/methodology.md section 6)."""
+
+    observed = "observed"
+    """What completers are observed to earn (College Scorecard, all earners), the default."""
+    occupation = "occupation"
+    """BLS occupation wages and Education pays (full-time workers)."""

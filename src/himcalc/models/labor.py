@@ -3,9 +3,9 @@ counterfactual earnings of someone who does not study."""
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
-from himcalc.models.common import Frozen, Money, Record, Wage, Year
+from himcalc.models.common import Frozen, Money, Record, Source, Wage, Year
 from himcalc.models.enums import Education
 
 PERCENTILES = (10, 25, 50, 75, 90)
@@ -65,15 +65,44 @@ class Role(Record):
     top_earners_above_annual: Money | None = None
 
 
+OUTSIDE_HIM = "outside_him"
+"""The role of a holder working outside HIM: priced at the earnings of the credential's
+education level (BLS Education pays with its age profile), not at an occupation's wages."""
+
+
 class TrackStage(Frozen):
-    """From `from_year` years after completion, the person works as `occupation`."""
+    """From `from_year` years after completion, the shares of holders in each role.
+
+    `roles` maps occupation ids (and `outside_him`) to shares that add up to 1; `occupation`
+    is a shorthand for a single role held by everyone.
+    """
 
     from_year: float = Field(ge=0, le=50)
-    occupation: str
+    occupation: str | None = None
+    roles: dict[str, float] | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> TrackStage:
+        if (self.occupation is None) == (self.roles is None):
+            raise ValueError("give either 'occupation' or 'roles' (shares by role)")
+        if self.roles is not None:
+            if not self.roles:
+                raise ValueError("'roles' is empty")
+            for role, share in self.roles.items():
+                if isinstance(share, bool) or not 0 < share <= 1:
+                    raise ValueError(f"the share of '{role}' must be in (0, 1] (got {share})")
+            total = sum(self.roles.values())
+            if abs(total - 1.0) > 1e-6:
+                raise ValueError(f"role shares must add up to 1 (they add up to {total:g})")
+        return self
+
+    def shares(self) -> dict[str, float]:
+        """Role → share of holders (one role with share 1 for the `occupation` shorthand)."""
+        return dict(self.roles) if self.roles is not None else {self.occupation: 1.0}
 
 
 class CareerTrack(Record):
-    """The occupations a credential leads into, and when a typical progression happens."""
+    """Where holders of a credential work, by years after completion (shares by role)."""
 
     stages: list[TrackStage] = Field(min_length=1)
 
@@ -85,6 +114,52 @@ class CareerTrack(Record):
         if any(b <= a for a, b in zip(starts, starts[1:], strict=False)):
             raise ValueError("stages must be in increasing from_year order")
         return self
+
+
+AGE_BANDS = ("25-34", "35-44", "45-54", "55-64")
+"""The CPS age bands of an earnings profile; each band's value applies at its mid-point."""
+
+
+class AgeBands(Frozen):
+    """A value per CPS age band (dimensionless multipliers)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    b25_34: float = Field(alias="25-34", gt=0, le=5)
+    b35_44: float = Field(alias="35-44", gt=0, le=5)
+    b45_54: float = Field(alias="45-54", gt=0, le=5)
+    b55_64: float = Field(alias="55-64", gt=0, le=5)
+
+    def values(self) -> tuple[float, float, float, float]:
+        return (self.b25_34, self.b35_44, self.b45_54, self.b55_64)
+
+
+class PercentileRatios(Frozen):
+    """Earnings percentiles as ratios to the median (the median itself is 1)."""
+
+    p10: float = Field(gt=0, le=1)
+    p25: float = Field(gt=0, le=1)
+    p75: float = Field(ge=1, le=10)
+    p90: float = Field(ge=1, le=10)
+
+    def points(self, median: float) -> list[tuple[int, float]]:
+        """(percentile, earnings) points around `median`, for `salary.wage_at_percentile`."""
+        return [(10, self.p10 * median), (25, self.p25 * median), (50, median),
+                (75, self.p75 * median), (90, self.p90 * median)]
+
+
+class EarningsProfile(Record):
+    """How earnings of one education level vary with age and across people.
+
+    `age_bands`: median earnings of each age band as a share of the all-ages (25-64) median;
+    `percentile_ratios`: the spread of earnings within the education level.
+    """
+
+    education: Education
+    age_bands: AgeBands
+    percentile_ratios: PercentileRatios
+    sources: list[Source] = Field(default_factory=list,
+                                  description="Further sources the derivation uses.")
 
 
 class Earnings(Record):

@@ -28,6 +28,14 @@ PARAMETER_RANGES: dict[str, tuple[float, float]] = {
     "credit_phaseout_end": (0.0, 10_000_000.0),
     "completion_rate_two_year": (0.0, 1.0),
     "completion_rate_four_year": (0.0, 1.0),
+    "completion_rate_private_four_year": (0.0, 1.0),
+    "completion_rate_graduate": (0.0, 1.0),
+    "completion_factor_full_time": (0.0, 5.0),
+    "completion_factor_part_time": (0.0, 5.0),
+    "experience_percentile_start": (1.0, 99.0),
+    "experience_percentile_year_10": (1.0, 99.0),
+    "experience_percentile_year_25": (1.0, 99.0),
+    "rank_correlation": (-1.0, 1.0),
 }
 """Every parameter the engine reads, and the range of values that make sense for it.
 
