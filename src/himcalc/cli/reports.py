@@ -12,10 +12,13 @@ import typer
 
 from himcalc.cli.common import load_data, resolve_pathways, scenario_from
 from himcalc.cli.options import (
+    ColumnsOption,
     FormatOption,
     InstitutionOption,
     InstitutionsOption,
     PathwaysArg,
+    WideOption,
+    view_of,
     with_scenario,
 )
 from himcalc.errors import UsageError
@@ -30,20 +33,24 @@ class SortKey(StrEnum):
     cost = "cost"
 
 
+DEBT = "debt_at_completion"
+"""The metrics key of the debt when repayment starts (one place to follow an engine rename)."""
+
 COMPARE_COLUMNS = [
     Column("pathway", "Pathway", text, "left"),
-    Column("institution", "Institution", text, "left"),
-    Column("years_to_complete", "Years", number),
+    Column("institution", "Institution", text, "left", priority=1, wrap=False),
+    Column("years_to_complete", "Years", number, priority=3),
     Column("total_cost", "Total cost", money),
-    Column("debt_at_completion", "Debt", money),
-    Column("starting_salary", "Start salary", money),
-    Column("annual_premium", "Premium per yr", money),
+    Column(DEBT, "Debt", money, priority=4),
+    Column("starting_salary", "Start salary", money, priority=2),
+    Column("annual_premium", "Premium per yr", money, priority=5),
     Column("payback_years", "Payback", years),
-    Column("payback_after_completion", "After grad", years),
-    Column("discounted_payback_years", "Disc. payback", years),
+    Column("payback_after_completion", "After grad", years, priority=5),
+    Column("discounted_payback_years", "Disc. payback", years, priority=6),
     Column("npv", "NPV", money),
-    Column("irr", "IRR", percent),
+    Column("irr", "IRR", percent, priority=2),
 ]
+"""Columns of `compare`'s table; `priority` says which go first at a narrow width (0 never)."""
 
 METRIC_KEYS = [
     "pathway", "institution", "study_mode", "years_to_complete", "direct_cost",
@@ -126,6 +133,8 @@ def compare(
     fmt: FormatOption = Format.table,
     chart: ChartOption = False,
     chart_file: ChartFileOption = None,
+    wide: WideOption = False,
+    columns: ColumnsOption = None,
     flags: dict | None = None,
 ) -> None:
     """Payback, NPV and IRR of every HIM pathway open to you, side by side.
@@ -157,24 +166,25 @@ def compare(
     notes += [f"Debt of {r['pathway']} ({r['institution']}) includes {money(r['private_debt'])} "
               "of private loans above the federal limits (--private-loan-rate)."
               for r in rows if r["private_debt"] > 0]
-    emit(Report(rows=rows, columns=COMPARE_COLUMNS, keys=METRIC_KEYS, notes=notes), fmt)
+    emit(Report(rows=rows, columns=COMPARE_COLUMNS, keys=METRIC_KEYS, notes=notes), fmt,
+         view_of(wide, columns))
     if chart or chart_file:
         draw_charts(curves, paybacks, chart, chart_file, fmt, "Break-even by pathway")
 
 
 SHOW_COLUMNS = [
     Column("year", "Year", number),
-    Column("age", "Age", number),
+    Column("age", "Age", number, priority=2),
     Column("phase", "Phase", text, "left"),
-    Column("direct_cost", "Direct cost", money),
-    Column("foregone_earnings", "Foregone", money),
+    Column("direct_cost", "Direct cost", money, priority=3),
+    Column("foregone_earnings", "Foregone", money, priority=3),
     Column("earnings_with", "Earn. with", money),
     Column("earnings_without", "Earn. without", money),
-    Column("aid", "Aid", money),
-    Column("loan_payment", "Loan pmt", money),
+    Column("aid", "Aid", money, priority=4),
+    Column("loan_payment", "Loan pmt", money, priority=4),
     Column("net", "Net", money),
     Column("cumulative", "Cumulative", money),
-    Column("discounted_cumulative", "Disc. cumul.", money),
+    Column("discounted_cumulative", "Disc. cumul.", money, priority=1),
 ]
 
 METRIC_LABELS = [
@@ -247,6 +257,8 @@ def show(
     fmt: FormatOption = Format.table,
     chart: ChartOption = False,
     chart_file: ChartFileOption = None,
+    wide: WideOption = False,
+    columns: ColumnsOption = None,
     flags: dict | None = None,
 ) -> None:
     """Year-by-year cash flows of one pathway, its metrics, and the break-even year.
@@ -284,7 +296,7 @@ def show(
               "metrics": {k: m[k] for k in METRIC_KEYS},
               "cash_flows": rows},
     )
-    emit(report, fmt)
+    emit(report, fmt, view_of(wide, columns))
     if chart or chart_file:
         curve = [r["cumulative"] for r in rows]
         draw_charts({pid: curve}, {pid: payback}, chart, chart_file, fmt, name)
