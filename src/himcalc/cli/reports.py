@@ -21,9 +21,11 @@ from himcalc.cli.options import (
     view_of,
     with_scenario,
 )
-from himcalc.errors import UsageError
+from himcalc.errors import InputError, UsageError
 from himcalc.render.columns import Column, money, number, percent, ratio, text, years
 from himcalc.render.report import Format, Report, emit
+
+MACHINE = (Format.json, Format.csv, Format.tsv)
 
 
 class SortKey(StrEnum):
@@ -151,23 +153,38 @@ def compare(
     curves: dict[str, list[float]] = {}
     paybacks: dict[str, float | None] = {}
     notes: list[str] = []
+    skipped: list[str] = []
     several = len(institution or []) > 1
     for inst in institution or [None]:
         scenario = scenario_from(flags or {}, institution=inst)
-        for pid in resolve_pathways(data, pathways, scenario):
-            plan = make_plan(data, scenario, pid)
+        pids = resolve_pathways(data, pathways, scenario)
+        if not pids:
+            skipped.append(f"no pathway in the data is open to education "
+                           f"'{scenario.education.value}'")
+        for pid in pids:
+            try:
+                plan = make_plan(data, scenario, pid)
+            except InputError as exc:  # this option cannot be priced: say so, price the rest
+                skipped.append(f"{pid} ({scenario.institution.value}): {exc.message}")
+                continue
             metrics, flows = evaluate(plan)
             rows.append(metrics.as_dict())
             name = f"{pid} ({metrics.institution})" if several else pid
             curves[name] = cumulative(flows.net)
             paybacks[name] = metrics.payback_years
             notes[:1] = [assumptions_line(plan, scenario)]
+    if not rows:
+        raise InputError(f"nothing to compare: {skipped[0]}", details=skipped[1:])
     rows.sort(key=_SORTS[sort])
     notes += [f"Debt of {r['pathway']} ({r['institution']}) includes {money(r['private_debt'])} "
               "of private loans above the federal limits (--private-loan-rate)."
               for r in rows if r["private_debt"] > 0]
+    notes += [f"Skipped (cannot be priced): {s}." for s in skipped]
     emit(Report(rows=rows, columns=COMPARE_COLUMNS, keys=METRIC_KEYS, notes=notes), fmt,
          view_of(wide, columns))
+    if fmt in MACHINE:
+        for s in skipped:
+            sys.stderr.write(f"note: skipped (cannot be priced): {s}\n")
     if chart or chart_file:
         draw_charts(curves, paybacks, chart, chart_file, fmt, "Break-even by pathway")
 
