@@ -99,7 +99,8 @@ ChartOption = Annotated[bool, typer.Option(
     "terminal. Example: himcalc compare --chart")]
 ChartFileOption = Annotated[Path | None, typer.Option(
     "--chart-file", help="Write the break-even chart to a .svg or .png file (needs "
-    "himcalc[chart]). Example: --chart-file payback.svg")]
+    "matplotlib: pip install himcalc\\[chart], or .\\[chart] from a clone). "
+    "Example: --chart-file payback.svg")]
 
 
 def draw_charts(curves: dict[str, list[float]], paybacks: dict[str, float | None],
@@ -114,10 +115,15 @@ def draw_charts(curves: dict[str, list[float]], paybacks: dict[str, float | None
         sys.stdout.write(charts.draw_terminal(curves, paybacks) + "\n")
 
 
-def _check_chart(chart: bool, fmt: Format) -> None:
+def _check_chart(chart: bool, chart_file: Path | None, fmt: Format) -> None:
+    """Every chart option checked before anything is loaded, computed or printed."""
     if chart and fmt not in (Format.table, Format.markdown):
         raise UsageError("--chart draws in table format only; use --chart-file with -f "
                          f"{fmt.value}")
+    if chart_file is not None:
+        from himcalc.render.chart import check_chart_file
+
+        check_chart_file(chart_file)
 
 
 def register(app: typer.Typer) -> None:
@@ -147,7 +153,7 @@ def compare(
     from himcalc.engine.metrics import evaluate
     from himcalc.engine.plan import make_plan
 
-    _check_chart(chart, fmt)
+    _check_chart(chart, chart_file, fmt)
     data = load_data()
     rows: list[dict] = []
     curves: dict[str, list[float]] = {}
@@ -285,7 +291,7 @@ def show(
     from himcalc.engine.metrics import evaluate
     from himcalc.engine.plan import make_plan
 
-    _check_chart(chart, fmt)
+    _check_chart(chart, chart_file, fmt)
     data = load_data()
     scenario = scenario_from(flags or {}, institution=institution)
     [pid] = resolve_pathways(data, [pathway], scenario)

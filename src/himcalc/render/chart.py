@@ -141,15 +141,13 @@ def write_chart_file(path: Path, series: dict[str, list[float]],
     Raises UsageError for another suffix, or when matplotlib (``pip install 'himcalc[chart]'``)
     is not installed.
     """
+    check_chart_file(path)
     suffix = path.suffix.lower()
-    if suffix not in FILE_FORMATS:
-        raise UsageError(f"{path}: a chart file must end in .svg or .png")
     try:
         from matplotlib.figure import Figure
+        from matplotlib.ticker import FuncFormatter
     except ImportError:
-        raise UsageError(
-            "writing a chart file needs matplotlib: pip install 'himcalc[chart]'") from None
-    from matplotlib.ticker import FuncFormatter
+        raise UsageError(f"--chart-file needs matplotlib: {INSTALL_HINT}") from None
 
     fig = Figure(figsize=(9, 5), layout="constrained")
     ax = fig.add_subplot()
@@ -172,6 +170,26 @@ def write_chart_file(path: Path, series: dict[str, list[float]],
     metadata = {"Date": None} if suffix == ".svg" else None  # reproducible SVG
     fig.savefig(buffer, format=suffix[1:], dpi=120, metadata=metadata)
     write_atomic(path, buffer.getvalue())
+
+
+INSTALL_HINT = ("pip install 'himcalc[chart]' (from a clone of the repository: "
+                "pip install '.[chart]')")
+
+
+def check_chart_file(path: Path) -> None:
+    """Refuse, before anything is computed or printed, a chart file that cannot be written:
+    a suffix other than .svg/.png, a folder that does not exist, or matplotlib missing."""
+    if path.suffix.lower() not in FILE_FORMATS:
+        raise UsageError(f"--chart-file {path}: a chart file must end in .svg or .png")
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(f"--chart-file {path}: folder '{folder}' does not exist")
+    if path.is_dir():
+        raise UsageError(f"--chart-file {path}: is a folder")
+    import importlib.util
+
+    if importlib.util.find_spec("matplotlib") is None:
+        raise UsageError(f"--chart-file needs matplotlib: {INSTALL_HINT}")
 
 
 def tornado_bar(low: float, high: float, scale: float, width: int = 12) -> str:
