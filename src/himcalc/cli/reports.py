@@ -80,17 +80,63 @@ def evaluate_rows(data: Any, scenario: Any, pathways: list[str]) -> list[dict]:
     return [evaluate(make_plan(data, scenario, pid))[0].as_dict() for pid in pathways]
 
 
-def assumptions_line(plan: Any, scenario: Any) -> str:
-    """One line with the key assumptions behind a table (the plan's resolved defaults)."""
+RATE_FIELDS = ("wage_growth", "tuition_growth", "discount_rate", "tax_rate", "loan_rate",
+               "private_loan_rate")
+FLAG_NAMES = {"salary_kept_share": "salary-kept", "scenario_file": "scenario"}
+BOOL_FLAGS = {"cap_employer_assistance": ("--assistance-cap", "--no-assistance-cap"),
+              "tax_credits": ("--tax-credits", "--no-tax-credits"),
+              "completion_risk": ("--completion-risk", "--no-completion-risk")}
+
+
+def choices_text(scenario: Any, skip: tuple[str, ...] = ()) -> str | None:
+    """Every scenario value that differs from its default, written as the flags that give
+    it (a `--scenario` file's values included), plus `--data`: enough to rerun the table."""
+    from himcalc.cli.common import STATE
+
+    flags = []
+    if STATE.data_path is not None:
+        flags.append(f"--data {STATE.data_path}")
+    for name, info in type(scenario).model_fields.items():
+        value = getattr(scenario, name)
+        if name in skip or value == info.default:
+            continue
+        if name in BOOL_FLAGS:
+            flags.append(BOOL_FLAGS[name][0 if value else 1])
+            continue
+        flag = "--" + FLAG_NAMES.get(name, name.replace("_", "-"))
+        if name in RATE_FIELDS:
+            shown = f"{value * 100:.6g}%"
+        elif isinstance(value, float):
+            shown = f"{value:.10g}"
+        else:
+            shown = str(getattr(value, "value", value))
+        flags.append(f"{flag} {shown}")
+    return "Non-default choices: " + " ".join(flags) + "." if flags else None
+
+
+def _tuition_source(plan: Any, scenario: Any) -> str:
+    """Which tuition the figures use: the user's own, HIM programme medians or College Board."""
+    if scenario.tuition is not None:
+        return f"your tuition ({money(scenario.tuition)} a full-time year)"
+    if scenario.tuition_basis.value == "him_median":
+        return "HIM programme median tuition (about 2020)"
+    return "College Board 2025-26 tuition"
+
+
+def assumptions_line(plan: Any, scenario: Any, several_institutions: bool = False) -> str:
+    """The assumptions behind a table (the plan's resolved defaults) and every non-default
+    choice, so that a shared table can be recomputed."""
     end = plan.age + plan.horizon - 1
     tax = "pre-tax" if plan.tax_rate == 0 else f"tax {percent(plan.tax_rate)}"
+    choices = choices_text(scenario, ("institution",) if several_institutions else ())
     return (
         f"Assumptions: {percent(plan.discount_rate)} real discount rate; horizon "
         f"{plan.horizon} years (age {plan.age}-{end}); salary p{scenario.percentile:g}; "
         f"counterfactual {money(plan.counterfactual)}/yr ({scenario.education.value}); "
         f"{plan.study_mode}; {tax}; real dollars. Data: BLS wages May 2024, BLS "
-        "Education pays 2024, College Board 2025-26 tuition. Payback in years from the start "
-        "of study. Sources: 'himcalc data sources'; formulas: docs/methodology.md."
+        f"Education pays 2024, {_tuition_source(plan, scenario)}. Payback in years from the "
+        "start of study. Sources: 'himcalc data sources'; formulas: docs/methodology.md."
+        + (f" {choices}" if choices else "")
     )
 
 
@@ -178,7 +224,7 @@ def compare(
             name = f"{pid} ({metrics.institution})" if several else pid
             curves[name] = cumulative(flows.net)
             paybacks[name] = metrics.payback_years
-            notes[:1] = [assumptions_line(plan, scenario)]
+            notes[:1] = [assumptions_line(plan, scenario, several)]
     if not rows:
         raise InputError(f"nothing to compare: {skipped[0]}", details=skipped[1:])
     rows.sort(key=_SORTS[sort])

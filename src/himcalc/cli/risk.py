@@ -114,6 +114,10 @@ def simulate(
         f"completion Bernoulli; part-time time to complete ± {time_spread:.0%}. "
         "Method: docs/risk.md.",
     ]
+    from himcalc.cli.reports import choices_text
+
+    choices = choices_text(scenario, ("institution",) if len(institution or []) > 1 else ())
+    notes += [choices] if choices else []
     data_rows = [{k: r[k] for k in SIMULATE_KEYS} for r in rows]
     emit(Report(rows=rows, columns=SIMULATE_COLUMNS, keys=SIMULATE_KEYS, notes=notes,
                 data=data_rows), fmt, view)
@@ -213,6 +217,10 @@ def sensitivity(
         "years from the start of study. Rows sorted by NPV swing; each row moves one input "
         "and keeps the rest at the scenario's values. Loan rate moves nothing without --borrow."
     ]
+    from himcalc.cli.reports import choices_text
+
+    choices = choices_text(scenario)
+    notes += [choices] if choices else []
     emit(Report(rows=rows, columns=SENSITIVITY_COLUMNS, keys=SENSITIVITY_KEYS,
                 title=f"Sensitivity of {pid}", notes=notes,
                 data=[{k: r[k] for k in SENSITIVITY_KEYS} for r in rows]), fmt, view)
