@@ -72,6 +72,57 @@ _SORTS = {
     SortKey.cost: lambda r: r["total_cost"],
 }
 
+CAREER_YEARS = 10
+"""The answer's "where the career goes": earnings this many years after completing."""
+
+
+def career_point(flows: Any, years_to_complete: float, horizon: int) -> dict | None:
+    """Earnings with and without the credential in the year that starts `CAREER_YEARS` after
+    the year of completion (the engine's own flows; None past the horizon)."""
+    t = math.ceil(years_to_complete - 1e-9) + CAREER_YEARS
+    if t >= horizon:
+        return None
+    return {"year": t, "with": flows.earnings_with[t], "without": flows.earnings_without[t]}
+
+
+def answers(rows: list[dict], careers: list[dict | None], several: bool) -> list[str]:
+    """One plain sentence per question a person asks of `compare`, with its figures: which
+    pathway is worth most (NPV), pays back soonest, costs least, and where each career goes.
+
+    `careers[i]` is `career_point` of `rows[i]`.
+    """
+    def name(r: dict) -> str:
+        return f"{r['pathway']} ({r['institution']})" if several else r["pathway"]
+
+    if len(rows) < 2:
+        out = []
+    else:
+        best = max(rows, key=lambda r: r["npv"])
+        worth = (f"Worth most: {name(best)}, NPV {money(best['npv'])} (today's dollars, "
+                 "everything it costs and earns over the horizon)." if best["npv"] > 0 else
+                 f"None is worth its cost over the horizon; the least negative NPV is "
+                 f"{name(best)}'s, {money(best['npv'])}.")
+        paying = [r for r in rows if r["payback_years"] is not None]
+        if paying:
+            soon = min(paying, key=lambda r: r["payback_years"])
+            after = soon["payback_after_completion"]
+            pays = (f"Pays back soonest: {name(soon)}, {years(soon['payback_years'])} years "
+                    f"from the start of study ({years(after)} after completing).")
+        else:
+            pays = "None pays back within the horizon."
+        cheap = min(rows, key=lambda r: r["total_cost"])
+        out = [worth, pays,
+               f"Costs least: {name(cheap)}, {money(cheap['total_cost'])} in all (tuition, "
+               "fees, books and the earnings given up while studying)."]
+    parts = [f"{name(r)} {money(c['with'])} a year ({money(c['with'] - c['without'])} more "
+             f"than without it; {money(r['starting_salary'])} at the start)"
+             for r, c in zip(rows, careers, strict=True) if c is not None]
+    if parts:
+        out.append(f"Where the career goes, {CAREER_YEARS} years after completing: "
+                   + "; ".join(parts) + ".")
+    return out
+
+
 def evaluate_rows(data: Any, scenario: Any, pathways: list[str]) -> list[dict]:
     """One metrics row per pathway (shared by `compare` and `batch`)."""
     from himcalc.engine.metrics import evaluate
@@ -206,6 +257,7 @@ def compare(
     paybacks: dict[str, float | None] = {}
     notes: list[str] = []
     skipped: list[str] = []
+    careers: list[dict | None] = []
     several = len(institution or []) > 1
     for inst in institution or [None]:
         scenario = scenario_from(flags or {}, institution=inst)
@@ -221,13 +273,17 @@ def compare(
                 continue
             metrics, flows = evaluate(plan)
             rows.append(metrics.as_dict())
+            careers.append(career_point(flows, plan.years_to_complete, plan.horizon))
             name = f"{pid} ({metrics.institution})" if several else pid
             curves[name] = cumulative(flows.net)
             paybacks[name] = metrics.payback_years
             notes[:1] = [assumptions_line(plan, scenario, several)]
     if not rows:
         raise InputError(f"nothing to compare: {skipped[0]}", details=skipped[1:])
-    rows.sort(key=_SORTS[sort])
+    order = sorted(range(len(rows)), key=lambda i: _SORTS[sort](rows[i]))
+    rows, careers = [rows[i] for i in order], [careers[i] for i in order]
+    if fmt not in MACHINE:
+        notes[:0] = answers(rows, careers, several)
     notes += [f"Debt of {r['pathway']} ({r['institution']}) includes {money(r['private_debt'])} "
               "of private loans above the federal limits (--private-loan-rate)."
               for r in rows if r["private_debt"] > 0]
