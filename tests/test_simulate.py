@@ -295,3 +295,27 @@ def test_streamed_summary_equals_the_kept_one(data, monkeypatch, window, spread)
     for key in ("npv_mean", "npv_se"):
         assert b.pop(key) == pytest.approx(a.pop(key), rel=1e-9, abs=1e-6)
     assert a == b
+
+
+def test_progress_bar_on_a_terminal_only(capsys, monkeypatch):
+    """On a terminal stderr a rich.progress bar is started on stderr, also with an unknown
+    total (batch), and updated with the count done; stdout never gets anything."""
+    import sys
+
+    import rich.progress
+
+    from himcalc.render import chart
+
+    seen: dict = {}
+
+    class Recorder(rich.progress.Progress):
+        def update(self, task_id, **kwargs):  # noqa: ANN001, ANN003, ANN201
+            seen.update(kwargs, file=self.console.file)
+            return super().update(task_id, **kwargs)
+
+    monkeypatch.setattr(rich.progress, "Progress", Recorder)
+    monkeypatch.setattr(chart, "_stderr_is_terminal", lambda: True)
+    with chart.progress(None, "batch: lines", delay=0.0) as tick:
+        tick(4096)
+    assert seen["completed"] == 4096 and seen["file"] is sys.stderr
+    assert capsys.readouterr().out == ""

@@ -69,6 +69,7 @@ class Result:
     output: bytes = b""
     errors: list[str] = field(default_factory=list)
     stopped: bool = False
+    lines: int = 0  # input lines of the block (for the progress bar)
 
 
 def split_pathways(value: Any) -> list[str] | None:
@@ -190,7 +191,7 @@ def run_block(data: Datasets, block: list[tuple[int, Any]], job: Job) -> Result:
                             "study_mode": scenario.study_mode.value,
                             "skipped": task_errors[i]}
     del tasks, valid  # the records are no longer needed: free them before formatting
-    result = Result()
+    result = Result(lines=len(block))
     keep = list(range(len(ids)))
     if errors:
         errors.sort()

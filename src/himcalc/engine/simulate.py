@@ -488,18 +488,20 @@ class _Order:
     """
 
     def __init__(self, first: np.ndarray, qs: Sequence[float]) -> None:
-        finite = np.sort(first[~np.isnan(first)])
+        ordered = np.sort(first)  # NaN ("never") last, as the quantiles count it
+        finite = ordered[~np.isnan(ordered)]
         self.qs = list(qs)
-        if finite.size:
-            probs = np.linspace(0.0, 1.0, HISTOGRAM_BINS + 1)
-            self.edges = np.unique(np.quantile(finite, probs))
-            self.windows = [(float(np.quantile(finite, max(q - WINDOW, 0.0))),
-                             float(np.quantile(finite, min(q + WINDOW, 1.0)))) for q in qs]
-        else:
-            self.edges = np.array([0.0])
-            self.windows = [(0.0, 0.0) for _ in qs]
-        self.windows = [(-math.inf if q - WINDOW <= 0 else lo, math.inf if q + WINDOW >= 1 else hi)
-                        for q, (lo, hi) in zip(qs, self.windows, strict=True)]
+        probs = np.linspace(0.0, 1.0, HISTOGRAM_BINS + 1)
+        self.edges = np.unique(np.quantile(finite, probs)) if finite.size else np.array([0.0])
+        last = ordered.size - 1
+
+        def value_at(p: float, low: bool) -> float:
+            if p <= 0.0 or p >= 1.0:
+                return -math.inf if low else math.inf
+            v = float(ordered[math.floor(p * last) if low else math.ceil(p * last)])
+            return math.inf if math.isnan(v) else v  # in the "never" part: no finite bound
+
+        self.windows = [(value_at(q - WINDOW, True), value_at(q + WINDOW, False)) for q in qs]
         self.counts = np.zeros(len(self.edges) + 1, dtype=np.int64)
         self.below = [0] * len(qs)
         self.raw: list[list[np.ndarray]] = [[] for _ in qs]

@@ -214,11 +214,13 @@ def tornado_bar(low: float, high: float, scale: float, width: int = 12) -> str:
 
 
 @contextmanager
-def progress(total: int, description: str, delay: float = 1.0) -> Iterator[Callable[[int], None]]:
-    """Yield a callback taking runs done; shows a rich bar on stderr after `delay` seconds.
+def progress(total: int | None, description: str, delay: float = 1.0
+             ) -> Iterator[Callable[[int], None]]:
+    """Yield a callback taking the units done; shows a rich bar on stderr after `delay` seconds.
 
     Nothing is shown when stderr is not a terminal (a pipe, a file, a test runner), and a run
-    finishing within `delay` seconds never flickers a bar.
+    finishing within `delay` seconds never flickers a bar. With `total` None (a stream of
+    unknown length) the bar pulses and counts what is done.
     """
     if not _stderr_is_terminal():
         yield lambda _done: None
@@ -231,9 +233,17 @@ def progress(total: int, description: str, delay: float = 1.0) -> Iterator[Calla
             if time.monotonic() - start < delay:
                 return
             from rich.console import Console
-            from rich.progress import Progress
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
 
-            bar = Progress(console=Console(file=sys.stderr), transient=True)
+            columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                       TimeElapsedColumn()]
+            bar = Progress(*columns, console=Console(file=sys.stderr), transient=True)
             bar.start()
             state["bar"], state["task"] = bar, bar.add_task(description, total=total)
         state["bar"].update(state["task"], completed=done)
