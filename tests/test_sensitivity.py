@@ -146,7 +146,8 @@ def test_cli_delimited(fmt, delimiter):
 @pytest.mark.parametrize("fmt", ["table", "markdown"])
 def test_cli_tornado_for_people(fmt):
     """The people's table labels the levels and draws the tornado bar."""
-    result = runner.invoke(app, ["sensitivity", "associate-hit", "--borrow", "6000", "-f", fmt])
+    result = runner.invoke(app, ["sensitivity", "associate-hit", "--borrow", "6000", "-f", fmt],
+                           env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "Salary percentile" in result.stdout and "p25" in result.stdout
     assert "█" in result.stdout and "+2 pts" in result.stdout

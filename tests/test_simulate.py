@@ -322,3 +322,50 @@ def test_numpy_is_not_imported_at_startup():
     code = "import sys, himcalc.cli.main; print('numpy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("window,spread", [(sim.WINDOW, 1.0), (1e-9, 1.0), (sim.WINDOW, 0.0)],
+                         ids=["windows", "second-pass", "one-value"])
+def test_streamed_summary_equals_the_kept_one(data, monkeypatch, window, spread):
+    """Summarising chunk by chunk (bounded memory) gives the same counts and quantiles as
+    sorting every run, and the same mean and standard error to rounding — also when the
+    windows miss (a second pass) and when every run has the same outcome (merged counts)."""
+    s = Scenario(completion_risk=True)
+    settings = sim.Settings(runs=20_000, seed=5, salary_spread=spread,
+                            wage_growth_sd=0.005 if spread else 0.0)
+    monkeypatch.setattr(sim, "CHUNK", 700)
+    plan, result = sim.outcomes(data, s, "associate-hit", settings)
+    kept = sim.summarise(plan, result, settings)
+    monkeypatch.setattr(sim, "KEEP_LIMIT", 0)
+    monkeypatch.setattr(sim, "PILOT", 2_000)
+    monkeypatch.setattr(sim, "WINDOW", window)
+    monkeypatch.setattr(sim, "MERGE", 500)
+    streamed = sim.simulate(data, s, "associate-hit", settings)
+    a, b = kept.as_dict(), streamed.as_dict()
+    for key in ("npv_mean", "npv_se"):
+        assert b.pop(key) == pytest.approx(a.pop(key), rel=1e-9, abs=1e-6)
+    assert a == b
+
+
+def test_progress_bar_on_a_terminal_only(capsys, monkeypatch):
+    """On a terminal stderr a rich.progress bar is started on stderr, also with an unknown
+    total (batch), and updated with the count done; stdout never gets anything."""
+    import sys
+
+    import rich.progress
+
+    from himcalc.render import chart
+
+    seen: dict = {}
+
+    class Recorder(rich.progress.Progress):
+        def update(self, task_id, **kwargs):  # noqa: ANN001, ANN003, ANN201
+            seen.update(kwargs, file=self.console.file)
+            return super().update(task_id, **kwargs)
+
+    monkeypatch.setattr(rich.progress, "Progress", Recorder)
+    monkeypatch.setattr(chart, "_stderr_is_terminal", lambda: True)
+    with chart.progress(None, "batch: lines", delay=0.0) as tick:
+        tick(4096)
+    assert seen["completed"] == 4096 and seen["file"] is sys.stderr
+    assert capsys.readouterr().out == ""

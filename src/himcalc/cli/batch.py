@@ -166,10 +166,13 @@ def batch(
     if job.csv_out:
         out.write(csv_header())
     failed = 0
+    done = 0
 
     def emit(result: Any) -> None:
-        nonlocal failed
+        nonlocal failed, done
         write_bytes(out, result.output)
+        done += result.lines
+        tick(done)
         if result.stopped:
             out.flush()
             raise InputError(result.errors[0])
@@ -177,6 +180,10 @@ def batch(
             sys.stderr.write(f"error: {message}\n")
         failed += len(result.errors)
 
+    from himcalc.render.chart import progress
+
+    bar = progress(None, "batch: lines")  # on stderr, and only when it is a terminal
+    tick = bar.__enter__()
     try:
         blocks = _blocks(_records(stream, input_format, name))
         started = list(itertools.islice(blocks, 2))  # is there more than one block?
@@ -192,6 +199,7 @@ def batch(
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x})") from None
     finally:
+        bar.__exit__(None, None, None)
         _DATA = None
         out.flush()
         if stream is not sys.stdin:

@@ -7,6 +7,7 @@ This module imports pydantic, numpy and orjson at the top: only the batch comman
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from dataclasses import dataclass, field
@@ -26,8 +27,11 @@ from himcalc.models.dataset import Datasets
 from himcalc.render.columnar import json_lines
 from himcalc.render.machine import to_delimited
 
-KEYS = ("id", *METRIC_KEYS)
-"""Columns of an output row."""
+KEYS = ("id", *METRIC_KEYS, "skipped")
+"""Columns of an output row. `skipped` is null in a priced row; a pathway of a line that
+cannot be priced (not open to the education, no such study mode …) while others of the line
+can gets a row of its own with `id`, `pathway`, `institution`, `study_mode`, the reason in
+`skipped` and every figure null (README, "Output formats")."""
 CHUNK = 4096
 """Scenario × pathway evaluations computed together (`engine.vector`): large enough that
 numpy's cost per operation vanishes, small enough that memory stays flat (about 10 MB of
@@ -65,6 +69,7 @@ class Result:
     output: bytes = b""
     errors: list[str] = field(default_factory=list)
     stopped: bool = False
+    lines: int = 0  # input lines of the block (for the progress bar)
 
 
 def split_pathways(value: Any) -> list[str] | None:
@@ -172,13 +177,22 @@ def run_block(data: Datasets, block: list[tuple[int, Any]], job: Job) -> Result:
         tasks.extend([(scenario, pid) for pid in pids])
         ids.extend([rec_id] * len(pids))
     columns, task_errors = _evaluate_in_chunks(data, tasks)
-    del tasks, valid  # the records are no longer needed: free them before formatting
-    if task_errors.count(None) < len(task_errors):  # a plan failed a check: name its line
+    skips: dict[int, dict] = {}  # task index -> its `skipped` row
+    if task_errors.count(None) < len(task_errors):  # a plan failed a check
         for number, first, count in entries:
-            message = next((m for m in task_errors[first:first + count] if m is not None), None)
-            if message is not None:
-                errors.append((number, f"{job.name}:{number}: {message}"))
-    result = Result()
+            failed = [i for i in range(first, first + count) if task_errors[i] is not None]
+            if len(failed) == count:  # nothing of the line can be priced: name its line
+                errors.append((number, f"{job.name}:{number}: {task_errors[failed[0]]}"))
+                continue
+            for i in failed:  # price the rest; say which were skipped and why
+                scenario, pid = tasks[i]
+                skips[i] = {"id": ids[i], "pathway": pid,
+                            "institution": scenario.institution.value,
+                            "study_mode": scenario.study_mode.value,
+                            "skipped": task_errors[i]}
+    del tasks, valid  # the records are no longer needed: free them before formatting
+    result = Result(lines=len(block))
+    keep = list(range(len(ids)))
     if errors:
         errors.sort()
         result.errors = [message for _, message in errors]
@@ -189,12 +203,36 @@ def run_block(data: Datasets, block: list[tuple[int, Any]], job: Job) -> Result:
         bad = {number for number, _ in errors}
         keep = [i for number, first, count in entries if number < stop and number not in bad
                 for i in range(first, first + count)]
-        ids = [ids[i] for i in keep]
-        columns = {key: ([column[i] for i in keep] if isinstance(column, list)
-                         else column[keep]) for key, column in columns.items()}
-    if ids:
-        result.output = _format(ids, columns, job.csv_out).encode()
+    if not skips:
+        if len(keep) < len(ids):
+            ids = [ids[i] for i in keep]
+            columns = _take(columns, keep)
+        if ids:
+            result.output = _format(ids, columns, job.csv_out).encode()
+        return result
+    parts = []
+    for priced, run in itertools.groupby(keep, key=lambda i: i not in skips):
+        run = list(run)
+        if priced:
+            parts.append(_format([ids[i] for i in run], _take(columns, run), job.csv_out))
+        else:
+            parts += [_skipped_row(skips[i], job.csv_out) for i in run]
+    result.output = "".join(parts).encode()
     return result
+
+
+def _take(columns: dict, keep: list[int]) -> dict:
+    """The rows `keep` of every column."""
+    return {key: ([column[i] for i in keep] if isinstance(column, list) else column[keep])
+            for key, column in columns.items()}
+
+
+def _skipped_row(row: dict, csv_out: bool) -> str:
+    """The output row of a pathway that could not be priced: every figure null."""
+    if csv_out:
+        return to_delimited([row], KEYS).split("\n", 1)[1]
+    return json.dumps({key: row.get(key) for key in KEYS}, ensure_ascii=False,
+                      separators=(",", ":")) + "\n"
 
 
 FORMAT_ROWS = 512
@@ -224,7 +262,7 @@ def _format(ids: list[Any], columns: dict, csv_out: bool) -> str:
     if csv_out:
         rows = [{"id": i, **row} for i, row in zip(ids, rows_of(columns), strict=True)]
         return to_delimited(rows, KEYS).split("\n", 1)[1]
-    return json_lines(ids, columns, KEYS, OPTIONAL)
+    return json_lines(ids, {**columns, "skipped": [None] * len(ids)}, KEYS, OPTIONAL)
 
 
 def csv_header() -> str:

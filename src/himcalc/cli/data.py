@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from himcalc.cli.common import load_data
-from himcalc.cli.options import FormatOption
+from himcalc.cli.options import ColumnsOption, FormatOption, WideOption, view_of
 from himcalc.errors import DatasetError, UsageError
 from himcalc.render.columns import Column, number, text
 from himcalc.render.report import Format, Report, emit
@@ -26,7 +26,8 @@ def _vintage(records: dict[str, Any]) -> str:
 
 
 @app.command("list")
-def list_(fmt: FormatOption = Format.table) -> None:
+def list_(fmt: FormatOption = Format.table, wide: WideOption = False,
+          columns: ColumnsOption = None) -> None:
     """Datasets, their record counts, vintage (years of the figures) and files.
 
     Example: himcalc data list -f json
@@ -38,10 +39,10 @@ def list_(fmt: FormatOption = Format.table) -> None:
          "files": sorted({data.origin[(name, rid)][0] for rid in recs})}
         for name, recs in data.records.items()
     ]
-    columns = [Column("dataset", "Dataset", text, "left"), Column("records", "Records", number),
+    table = [Column("dataset", "Dataset", text, "left"), Column("records", "Records", number),
                Column("vintage", "Vintage", text), Column("assumptions", "Assumptions", number),
                Column("files", "Files", lambda v: ", ".join(v), "left")]
-    emit(Report(rows=rows, columns=columns), fmt)
+    emit(Report(rows=rows, columns=table), fmt, view_of(wide, columns))
 
 
 def _flatten(record: Any) -> dict:
@@ -56,6 +57,8 @@ def show(
     name: Annotated[str, typer.Argument(
         help="Dataset name. Example: himcalc data show occupations")],
     fmt: FormatOption = Format.table,
+    wide: WideOption = False,
+    columns: ColumnsOption = None,
 ) -> None:
     """Every record of one dataset, with its source.
 
@@ -70,9 +73,13 @@ def show(
         report = Report(rows=rows, columns=[], data=[r.model_dump(mode="json") for r in records])
     else:
         keys = list(dict.fromkeys(k for r in rows for k in r))
-        report = Report(rows=rows, keys=keys,
-                        columns=[Column(k, k, _cell, "left") for k in keys if k != "url"])
-    emit(report, fmt)
+        shown = [k for k in keys if k != "url"]
+        # at a narrow width the id, the name and the source stay; other fields go from the right
+        first = {"id": 0, "name": 0, "source": 1}
+        report = Report(rows=rows, keys=keys, columns=[
+            Column(k, k, _cell, "left", priority=first.get(k, 2 + i), wrap=k != "id")
+            for i, k in enumerate(shown)])
+    emit(report, fmt, view_of(wide, columns))
 
 
 def _cell(value: Any) -> str:
@@ -152,7 +159,8 @@ def schema(
 
 
 @app.command()
-def sources(fmt: FormatOption = Format.table) -> None:
+def sources(fmt: FormatOption = Format.table, wide: WideOption = False,
+            columns: ColumnsOption = None) -> None:
     """Every source cited by the data, with the years of its figures and what cites it.
 
     Example: himcalc data sources -f markdown
@@ -171,7 +179,9 @@ def sources(fmt: FormatOption = Format.table) -> None:
             for r in seen.values()]
     rows.sort(key=lambda r: (r["datasets"][0], r["title"]))
     join = lambda v: ", ".join(map(str, v))  # noqa: E731
-    columns = [Column("title", "Source", text, "left"), Column("years", "Years", join, "left"),
+    table = [Column("title", "Source", text, "left"),
+               Column("years", "Years", join, "left", priority=2),
                Column("datasets", "Datasets", join, "left"),
-               Column("records", "Records", number), Column("url", "URL", text, "left")]
-    emit(Report(rows=rows, columns=columns), fmt)
+               Column("records", "Records", number, priority=3),
+               Column("url", "URL", text, "left", priority=9, under="title")]
+    emit(Report(rows=rows, columns=table), fmt, view_of(wide, columns))

@@ -24,7 +24,14 @@ from typing import Annotated, Any
 import typer
 
 from himcalc.cli.common import load_data
-from himcalc.cli.options import FormatOption, LoanPlan, parse_rate
+from himcalc.cli.options import (
+    ColumnsOption,
+    FormatOption,
+    LoanPlan,
+    WideOption,
+    parse_rate,
+    view_of,
+)
 from himcalc.errors import DatasetError, InputError, UsageError
 from himcalc.render.columns import Column, number, text
 from himcalc.render.report import Format, Report, emit
@@ -112,6 +119,8 @@ def loan(
         "--monthly", help="Show every monthly payment instead of one row per repayment "
         "year. Example: --monthly -f csv")] = False,
     fmt: FormatOption = Format.table,
+    wide: WideOption = False,
+    columns: ColumnsOption = None,
 ) -> None:
     """Monthly payment, totals and repayment schedule of one federal student loan.
 
@@ -120,6 +129,7 @@ def loan(
     Example: himcalc loan --principal 27000 --in-school-months 24 --plan tiered
     """
     chosen = _check_options(plan, years, income, dependents, income_growth)
+    view = view_of(wide, columns)
     if not math.isfinite(principal):
         raise InputError(f"--principal must be a finite number of dollars, not {principal}")
     if rate is not None and not math.isfinite(rate):
@@ -166,7 +176,7 @@ def loan(
                              title="Schedule by month" if monthly else "Schedule by year",
                              notes=_notes(result, years, chosen))
     if fmt in (Format.csv, Format.tsv):
-        emit(schedule_report, fmt)
+        emit(schedule_report, fmt, view)
         return
     result["schedule_by"] = "month" if monthly else "year"
     result["schedule"] = rows
@@ -174,7 +184,7 @@ def loan(
                      columns=[Column("item", "Item", text, "left"),
                               Column("value", "Value", text)],
                      sections=[schedule_report], data=result)
-    emit(summary, fmt)
+    emit(summary, fmt, view)
 
 
 # --------------------------------------------------------------------------- options

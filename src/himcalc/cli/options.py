@@ -15,13 +15,33 @@ from typing import Annotated, Any
 import typer
 
 from himcalc.models.enums import EarningsBasis, Education, Institution, StudyMode, TuitionBasis
-from himcalc.render.report import Format
+from himcalc.render.report import Format, View
 
 FormatOption = Annotated[
     Format,
     typer.Option("--format", "-f", case_sensitive=False,
                  help="Output format: table, json, csv, tsv or markdown. Example: -f json"),
 ]
+
+WideOption = Annotated[bool, typer.Option(
+    "--wide", help="Table format: show every column. By default a table fits the terminal's "
+    "width (COLUMNS), leaving secondary columns out and saying which. Example: --wide")]
+ColumnsOption = Annotated[str | None, typer.Option(
+    "--columns", metavar="KEYS", show_default=False,
+    help="Table and markdown formats: show these columns, by key (the JSON field names), in "
+    "this order. Example: --columns pathway,npv,irr")]
+
+
+def view_of(wide: bool, columns: str | None) -> View:
+    """The table view asked for by `--wide` and `--columns` (machine formats ignore it)."""
+    if columns is None:
+        return View(wide=wide)
+    keys = tuple(k.strip() for k in columns.split(","))
+    if not all(keys):
+        raise typer.BadParameter(f"'{columns}' is not a list of column keys, e.g. pathway,npv",
+                                 param_hint="'--columns'")
+    return View(wide=wide, columns=keys)
+
 
 PathwaysArg = Annotated[
     list[str] | None,

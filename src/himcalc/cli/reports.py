@@ -12,15 +12,20 @@ import typer
 
 from himcalc.cli.common import load_data, resolve_pathways, scenario_from
 from himcalc.cli.options import (
+    ColumnsOption,
     FormatOption,
     InstitutionOption,
     InstitutionsOption,
     PathwaysArg,
+    WideOption,
+    view_of,
     with_scenario,
 )
-from himcalc.errors import UsageError
+from himcalc.errors import InputError, UsageError
 from himcalc.render.columns import Column, money, number, percent, ratio, text, years
 from himcalc.render.report import Format, Report, emit
+
+MACHINE = (Format.json, Format.csv, Format.tsv)
 
 
 class SortKey(StrEnum):
@@ -30,20 +35,24 @@ class SortKey(StrEnum):
     cost = "cost"
 
 
+DEBT = "debt_at_repayment"
+"""The metrics key of the debt when repayment starts (one place to follow an engine rename)."""
+
 COMPARE_COLUMNS = [
     Column("pathway", "Pathway", text, "left"),
-    Column("institution", "Institution", text, "left"),
-    Column("years_to_complete", "Years", number),
+    Column("institution", "Institution", text, "left", priority=1, wrap=False),
+    Column("years_to_complete", "Years", number, priority=3),
     Column("total_cost", "Total cost", money),
-    Column("debt_at_repayment", "Debt", money),
-    Column("starting_salary", "Start salary", money),
-    Column("annual_premium", "Premium per yr", money),
+    Column(DEBT, "Debt", money, priority=4),
+    Column("starting_salary", "Start salary", money, priority=2),
+    Column("annual_premium", "Premium per yr", money, priority=5),
     Column("payback_years", "Payback", years),
-    Column("payback_after_completion", "After grad", years),
-    Column("discounted_payback_years", "Disc. payback", years),
+    Column("payback_after_completion", "After grad", years, priority=5),
+    Column("discounted_payback_years", "Disc. payback", years, priority=6),
     Column("npv", "NPV", money),
-    Column("irr", "IRR", percent),
+    Column("irr", "IRR", percent, priority=2),
 ]
+"""Columns of `compare`'s table; `priority` says which go first at a narrow width (0 never)."""
 
 METRIC_KEYS = [
     "pathway", "institution", "study_mode", "years_to_complete", "direct_cost",
@@ -65,6 +74,57 @@ _SORTS = {
     SortKey.cost: lambda r: r["total_cost"],
 }
 
+CAREER_YEARS = 10
+"""The answer's "where the career goes": earnings this many years after completing."""
+
+
+def career_point(flows: Any, years_to_complete: float, horizon: int) -> dict | None:
+    """Earnings with and without the credential in the year that starts `CAREER_YEARS` after
+    the year of completion (the engine's own flows; None past the horizon)."""
+    t = math.ceil(years_to_complete - 1e-9) + CAREER_YEARS
+    if t >= horizon:
+        return None
+    return {"year": t, "with": flows.earnings_with[t], "without": flows.earnings_without[t]}
+
+
+def answers(rows: list[dict], careers: list[dict | None], several: bool) -> list[str]:
+    """One plain sentence per question a person asks of `compare`, with its figures: which
+    pathway is worth most (NPV), pays back soonest, costs least, and where each career goes.
+
+    `careers[i]` is `career_point` of `rows[i]`.
+    """
+    def name(r: dict) -> str:
+        return f"{r['pathway']} ({r['institution']})" if several else r["pathway"]
+
+    if len(rows) < 2:
+        out = []
+    else:
+        best = max(rows, key=lambda r: r["npv"])
+        worth = (f"Worth most: {name(best)}, NPV {money(best['npv'])} (today's dollars, "
+                 "everything it costs and earns over the horizon)." if best["npv"] > 0 else
+                 f"None is worth its cost over the horizon; the least negative NPV is "
+                 f"{name(best)}'s, {money(best['npv'])}.")
+        paying = [r for r in rows if r["payback_years"] is not None]
+        if paying:
+            soon = min(paying, key=lambda r: r["payback_years"])
+            after = soon["payback_after_completion"]
+            pays = (f"Pays back soonest: {name(soon)}, {years(soon['payback_years'])} years "
+                    f"from the start of study ({years(after)} after completing).")
+        else:
+            pays = "None pays back within the horizon."
+        cheap = min(rows, key=lambda r: r["total_cost"])
+        out = [worth, pays,
+               f"Costs least: {name(cheap)}, {money(cheap['total_cost'])} in all (tuition, "
+               "fees, books and the earnings given up while studying)."]
+    parts = [f"{name(r)} {money(c['with'])} a year ({money(c['with'] - c['without'])} more "
+             f"than without it; {money(r['starting_salary'])} at the start)"
+             for r, c in zip(rows, careers, strict=True) if c is not None]
+    if parts:
+        out.append(f"Where the career goes, {CAREER_YEARS} years after completing: "
+                   + "; ".join(parts) + ".")
+    return out
+
+
 def evaluate_rows(data: Any, scenario: Any, pathways: list[str]) -> list[dict]:
     """One metrics row per pathway (shared by `compare` and `batch`)."""
     from himcalc.engine.metrics import evaluate
@@ -83,17 +143,63 @@ def financed_note(row: dict) -> str:
             f"{row['debt_free_years']:.1f} y. Payback, NPV and IRR leave loans out.")
 
 
-def assumptions_line(plan: Any, scenario: Any) -> str:
-    """One line with the key assumptions behind a table (the plan's resolved defaults)."""
+RATE_FIELDS = ("wage_growth", "tuition_growth", "discount_rate", "tax_rate", "loan_rate",
+               "private_loan_rate")
+FLAG_NAMES = {"salary_kept_share": "salary-kept", "scenario_file": "scenario"}
+BOOL_FLAGS = {"cap_employer_assistance": ("--assistance-cap", "--no-assistance-cap"),
+              "tax_credits": ("--tax-credits", "--no-tax-credits"),
+              "completion_risk": ("--completion-risk", "--no-completion-risk")}
+
+
+def choices_text(scenario: Any, skip: tuple[str, ...] = ()) -> str | None:
+    """Every scenario value that differs from its default, written as the flags that give
+    it (a `--scenario` file's values included), plus `--data`: enough to rerun the table."""
+    from himcalc.cli.common import STATE
+
+    flags = []
+    if STATE.data_path is not None:
+        flags.append(f"--data {STATE.data_path}")
+    for name, info in type(scenario).model_fields.items():
+        value = getattr(scenario, name)
+        if name in skip or value == info.default:
+            continue
+        if name in BOOL_FLAGS:
+            flags.append(BOOL_FLAGS[name][0 if value else 1])
+            continue
+        flag = "--" + FLAG_NAMES.get(name, name.replace("_", "-"))
+        if name in RATE_FIELDS:
+            shown = f"{value * 100:.6g}%"
+        elif isinstance(value, float):
+            shown = f"{value:.10g}"
+        else:
+            shown = str(getattr(value, "value", value))
+        flags.append(f"{flag} {shown}")
+    return "Non-default choices: " + " ".join(flags) + "." if flags else None
+
+
+def _tuition_source(plan: Any, scenario: Any) -> str:
+    """Which tuition the figures use: the user's own, HIM programme medians or College Board."""
+    if scenario.tuition is not None:
+        return f"your tuition ({money(scenario.tuition)} a full-time year)"
+    if scenario.tuition_basis.value == "him_median":
+        return "HIM programme median tuition (about 2020)"
+    return "College Board 2025-26 tuition"
+
+
+def assumptions_line(plan: Any, scenario: Any, several_institutions: bool = False) -> str:
+    """The assumptions behind a table (the plan's resolved defaults) and every non-default
+    choice, so that a shared table can be recomputed."""
     end = plan.age + plan.horizon - 1
     tax = "pre-tax" if plan.tax_rate == 0 else f"tax {percent(plan.tax_rate)}"
+    choices = choices_text(scenario, ("institution",) if several_institutions else ())
     return (
         f"Assumptions: {percent(plan.discount_rate)} real discount rate; horizon "
         f"{plan.horizon} years (age {plan.age}-{end}); salary p{scenario.percentile:g}; "
         f"counterfactual {money(plan.counterfactual)}/yr ({scenario.education.value}); "
         f"{plan.study_mode}; {tax}; real dollars. Data: BLS OEWS wages May 2025, BLS "
-        "Education pays 2024, College Board 2025-26 tuition. Payback in years from the start "
-        "of study. Sources: 'himcalc data sources'; formulas: docs/methodology.md."
+        f"Education pays 2024, {_tuition_source(plan, scenario)}. Payback in years from the "
+        "start of study. Sources: 'himcalc data sources'; formulas: docs/methodology.md."
+        + (f" {choices}" if choices else "")
     )
 
 
@@ -102,7 +208,8 @@ ChartOption = Annotated[bool, typer.Option(
     "terminal. Example: himcalc compare --chart")]
 ChartFileOption = Annotated[Path | None, typer.Option(
     "--chart-file", help="Write the break-even chart to a .svg or .png file (needs "
-    "himcalc[chart]). Example: --chart-file payback.svg")]
+    "matplotlib: pip install himcalc\\[chart], or .\\[chart] from a clone). "
+    "Example: --chart-file payback.svg")]
 
 
 def draw_charts(curves: dict[str, list[float]], paybacks: dict[str, float | None],
@@ -117,10 +224,15 @@ def draw_charts(curves: dict[str, list[float]], paybacks: dict[str, float | None
         sys.stdout.write(charts.draw_terminal(curves, paybacks) + "\n")
 
 
-def _check_chart(chart: bool, fmt: Format) -> None:
+def _check_chart(chart: bool, chart_file: Path | None, fmt: Format) -> None:
+    """Every chart option checked before anything is loaded, computed or printed."""
     if chart and fmt not in (Format.table, Format.markdown):
         raise UsageError("--chart draws in table format only; use --chart-file with -f "
                          f"{fmt.value}")
+    if chart_file is not None:
+        from himcalc.render.chart import check_chart_file
+
+        check_chart_file(chart_file)
 
 
 def register(app: typer.Typer) -> None:
@@ -138,6 +250,8 @@ def compare(
     fmt: FormatOption = Format.table,
     chart: ChartOption = False,
     chart_file: ChartFileOption = None,
+    wide: WideOption = False,
+    columns: ColumnsOption = None,
     flags: dict | None = None,
 ) -> None:
     """Payback, NPV and IRR of every HIM pathway open to you, side by side.
@@ -148,46 +262,68 @@ def compare(
     from himcalc.engine.metrics import evaluate
     from himcalc.engine.plan import make_plan
 
-    _check_chart(chart, fmt)
+    _check_chart(chart, chart_file, fmt)
     data = load_data()
     rows: list[dict] = []
     curves: dict[str, list[float]] = {}
     paybacks: dict[str, float | None] = {}
     notes: list[str] = []
+    skipped: list[str] = []
+    careers: list[dict | None] = []
     several = len(institution or []) > 1
     for inst in institution or [None]:
         scenario = scenario_from(flags or {}, institution=inst)
-        for pid in resolve_pathways(data, pathways, scenario):
-            plan = make_plan(data, scenario, pid)
+        pids = resolve_pathways(data, pathways, scenario)
+        if not pids:
+            skipped.append(f"no pathway in the data is open to education "
+                           f"'{scenario.education.value}'")
+        for pid in pids:
+            try:
+                plan = make_plan(data, scenario, pid)
+            except InputError as exc:  # this option cannot be priced: say so, price the rest
+                skipped.append(f"{pid} ({scenario.institution.value}): {exc.message}")
+                continue
             metrics, flows = evaluate(plan)
             rows.append(metrics.as_dict())
+            careers.append(career_point(flows, plan.years_to_complete, plan.horizon))
             name = f"{pid} ({metrics.institution})" if several else pid
             curves[name] = cumulative(flows.net)
             paybacks[name] = metrics.payback_years
-            notes[:1] = [assumptions_line(plan, scenario)]
-    rows.sort(key=_SORTS[sort])
+            notes[:1] = [assumptions_line(plan, scenario, several)]
+    if not rows:
+        raise InputError(f"nothing to compare: {skipped[0]}", details=skipped[1:])
+    order = sorted(range(len(rows)), key=lambda i: _SORTS[sort](rows[i]))
+    rows, careers = [rows[i] for i in order], [careers[i] for i in order]
+    if fmt not in MACHINE:
+        notes[:0] = answers(rows, careers, several)
     notes += [f"Debt of {r['pathway']} ({r['institution']}) includes {money(r['private_debt'])} "
               "of private loans above the federal limits (--private-loan-rate)."
               for r in rows if r["private_debt"] > 0]
     notes += [financed_note(r) for r in rows if r["debt_at_repayment"] > 0]
-    emit(Report(rows=rows, columns=COMPARE_COLUMNS, keys=METRIC_KEYS, notes=notes), fmt)
+    notes += [f"Skipped (cannot be priced): {s}." for s in skipped]
+    emit(Report(rows=rows, columns=COMPARE_COLUMNS, keys=METRIC_KEYS, notes=notes), fmt,
+         view_of(wide, columns))
+    if fmt in MACHINE:
+        for s in skipped:
+            sys.stderr.write(f"note: skipped (cannot be priced): {s}\n")
     if chart or chart_file:
         draw_charts(curves, paybacks, chart, chart_file, fmt, "Break-even by pathway")
 
 
 SHOW_COLUMNS = [
     Column("year", "Year", number),
-    Column("age", "Age", number),
+    Column("age", "Age", number, priority=2),
     Column("phase", "Phase", text, "left"),
-    Column("direct_cost", "Direct cost", money),
-    Column("foregone_earnings", "Foregone", money),
+    Column("direct_cost", "Direct cost", money, priority=3),
+    Column("foregone_earnings", "Foregone", money, priority=3),
     Column("earnings_with", "Earn. with", money),
     Column("earnings_without", "Earn. without", money),
-    Column("aid", "Aid", money),
+    Column("aid", "Aid", money, priority=4),
+    Column("loan_payment", "Loan pmt", money, priority=5),
     Column("net", "Net", money),
     Column("cumulative", "Cumulative", money),
-    Column("discounted_cumulative", "Disc. cumul.", money),
-    Column("cash_position", "Own cash", money),
+    Column("discounted_cumulative", "Disc. cumul.", money, priority=1),
+    Column("cash_position", "Own cash", money, priority=4),
 ]
 
 METRIC_LABELS = [
@@ -273,6 +409,8 @@ def show(
     fmt: FormatOption = Format.table,
     chart: ChartOption = False,
     chart_file: ChartFileOption = None,
+    wide: WideOption = False,
+    columns: ColumnsOption = None,
     flags: dict | None = None,
 ) -> None:
     """Year-by-year cash flows of one pathway, its metrics, and the break-even year.
@@ -282,7 +420,7 @@ def show(
     from himcalc.engine.metrics import evaluate
     from himcalc.engine.plan import make_plan
 
-    _check_chart(chart, fmt)
+    _check_chart(chart, chart_file, fmt)
     data = load_data()
     scenario = scenario_from(flags or {}, institution=institution)
     [pid] = resolve_pathways(data, [pathway], scenario)
@@ -313,7 +451,7 @@ def show(
               "metrics": {k: m[k] for k in METRIC_KEYS},
               "cash_flows": rows},
     )
-    emit(report, fmt)
+    emit(report, fmt, view_of(wide, columns))
     if chart or chart_file:
         curve = [r["cumulative"] for r in rows]
         draw_charts({pid: curve}, {pid: payback}, chart, chart_file, fmt, name)

@@ -13,11 +13,14 @@ import typer
 
 from himcalc.cli.common import load_data, resolve_pathways, scenario_from
 from himcalc.cli.options import (
+    ColumnsOption,
     FormatOption,
     InstitutionOption,
     InstitutionsOption,
     PathwaysArg,
+    WideOption,
     parse_rate,
+    view_of,
     with_scenario,
 )
 from himcalc.errors import UsageError
@@ -32,16 +35,16 @@ def register(app: typer.Typer) -> None:
 
 SIMULATE_COLUMNS = [
     Column("pathway", "Pathway", text, "left"),
-    Column("institution", "Institution", text, "left"),
-    Column("runs", "Runs", number),
+    Column("institution", "Institution", text, "left", priority=2, wrap=False),
+    Column("runs", "Runs", number, priority=4),
     Column("p_payback_within", "P(payback ≤ N)", percent),
-    Column("payback_p10", "Payback P10", years),
-    Column("payback_p50", "P50", years),
-    Column("payback_p90", "P90", years),
-    Column("npv_p10", "NPV P10", money),
-    Column("npv_p50", "P50", money),
-    Column("npv_p90", "P90", money),
-    Column("npv_mean", "Mean NPV", money),
+    Column("payback_p10", "Payback P10", years, priority=3),
+    Column("payback_p50", "Payback P50", years),
+    Column("payback_p90", "Payback P90", years, priority=3),
+    Column("npv_p10", "NPV P10", money, priority=1),
+    Column("npv_p50", "NPV P50", money),
+    Column("npv_p90", "NPV P90", money, priority=1),
+    Column("npv_mean", "Mean NPV", money, priority=4),
     Column("p_npv_positive", "P(NPV > 0)", percent),
 ]
 
@@ -77,6 +80,8 @@ def simulate(
         "(an assumption). Example: --time-spread 0.1")] = 0.25,
     institution: InstitutionsOption = None,
     fmt: FormatOption = Format.table,
+    wide: WideOption = False,
+    columns: ColumnsOption = None,
     flags: dict | None = None,
 ) -> None:
     """Monte Carlo risk: how likely each pathway pays back, and the spread of payback and NPV.
@@ -88,6 +93,7 @@ def simulate(
     from himcalc.engine.simulate import simulate as run_simulation
     from himcalc.render.chart import progress
 
+    view = view_of(wide, columns)
     data = load_data()
     settings = Settings(runs=runs, seed=secrets.randbelow(2**31) if seed is None else seed,
                         within=within, salary_spread=salary_spread,
@@ -108,23 +114,27 @@ def simulate(
         f"completion Bernoulli; part-time time to complete ± {time_spread:.0%}. "
         "Method: docs/risk.md.",
     ]
+    from himcalc.cli.reports import choices_text
+
+    choices = choices_text(scenario, ("institution",) if len(institution or []) > 1 else ())
+    notes += [choices] if choices else []
     data_rows = [{k: r[k] for k in SIMULATE_KEYS} for r in rows]
     emit(Report(rows=rows, columns=SIMULATE_COLUMNS, keys=SIMULATE_KEYS, notes=notes,
-                data=data_rows), fmt)
+                data=data_rows), fmt, view)
 
 
 # ------------------------------------------------------------------------------ sensitivity
 
 SENSITIVITY_COLUMNS = [
     Column("label", "Input", text, "left"),
-    Column("low_text", "Low", text),
-    Column("high_text", "High", text),
-    Column("npv_low", "NPV low", money),
-    Column("npv_high", "NPV high", money),
+    Column("low_text", "Low", text, wrap=True),
+    Column("high_text", "High", text, wrap=True),
+    Column("npv_low", "NPV low", money, priority=1),
+    Column("npv_high", "NPV high", money, priority=1),
     Column("npv_swing", "Swing", money),
-    Column("payback_low", "Payback low", years),
-    Column("payback_high", "Payback high", years),
-    Column("bar", "NPV: ░ low  █ high", text, "left"),
+    Column("payback_low", "Payback low", years, priority=2),
+    Column("payback_high", "Payback high", years, priority=2),
+    Column("bar", "NPV: ░ low  █ high", text, "left", wrap=False),
 ]
 
 SENSITIVITY_KEYS = [
@@ -179,6 +189,8 @@ def sensitivity(
         "Example: --grid tuition,percentile")] = None,
     institution: InstitutionOption = None,
     fmt: FormatOption = Format.table,
+    wide: WideOption = False,
+    columns: ColumnsOption = None,
     flags: dict | None = None,
 ) -> None:
     """Which inputs move NPV and payback most: a tornado table, or a two-way payback grid.
@@ -189,12 +201,13 @@ def sensitivity(
     """
     from himcalc.engine import sensitivity as sens
 
+    view = view_of(wide, columns)
     axes = _parse_grid(grid) if grid is not None else None
     data = load_data()
     scenario = scenario_from(flags or {}, institution=institution)
     [pid] = resolve_pathways(data, [pathway], scenario)
     if axes is not None:
-        emit(_grid_report(sens.grid(data, scenario, pid, *axes), fmt, axes), fmt)
+        emit(_grid_report(sens.grid(data, scenario, pid, *axes), fmt, axes), fmt, view)
         return
     rows = [r.as_dict() for r in sens.tornado(data, scenario, pid)]
     _decorate(rows)
@@ -204,9 +217,13 @@ def sensitivity(
         "years from the start of study. Rows sorted by NPV swing; each row moves one input "
         "and keeps the rest at the scenario's values. Loan rate moves nothing without --borrow."
     ]
+    from himcalc.cli.reports import choices_text
+
+    choices = choices_text(scenario)
+    notes += [choices] if choices else []
     emit(Report(rows=rows, columns=SENSITIVITY_COLUMNS, keys=SENSITIVITY_KEYS,
                 title=f"Sensitivity of {pid}", notes=notes,
-                data=[{k: r[k] for k in SENSITIVITY_KEYS} for r in rows]), fmt)
+                data=[{k: r[k] for k in SENSITIVITY_KEYS} for r in rows]), fmt, view)
 
 
 def _decorate(rows: list[dict]) -> None:

@@ -53,7 +53,7 @@ the `simulate` command).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 
 import numpy as np
@@ -73,6 +73,20 @@ from himcalc.models.enums import StudyMode
 
 CHUNK = 50_000
 """Runs evaluated together: bounds memory (a few (horizon × CHUNK) float arrays) whatever --runs."""
+KEEP_LIMIT = 4_000_000
+"""Up to this many runs the per-run outcomes are kept and each is sorted once (64 MB); above
+it `simulate` summarises chunk by chunk (`_Stream`), so memory does not grow with --runs."""
+PILOT = 500_000
+"""Runs whose outcomes place the windows and histogram edges when streaming (`_Order`)."""
+WINDOW = 0.005
+"""Half-width, in probability, of the window of values kept around each quantile when
+streaming: 7 standard errors of the pilot's median (≈ 0.0007), so ≤ 1 % of the runs kept."""
+HISTOGRAM_BINS = 1024
+"""Bins (edges at the pilot's quantiles) counted when streaming: if a window missed its
+quantile, a second pass keeps the values of the one bin that holds it."""
+MERGE = 1 << 20
+"""Kept values are merged into (distinct value, count) pairs when this many accumulate, so a
+value many runs share (every spread zero) costs one entry."""
 
 DEFAULT_RUNS = 10_000
 DEFAULT_WITHIN = 10.0
@@ -243,13 +257,25 @@ def quantile(values: np.ndarray, q: float) -> float | None:
     >>> quantile(np.array([1.0, 2.0, np.nan, 3.0]), 0.5), quantile(np.array([1.0, np.nan]), 0.9)
     (2.5, None)
     """
-    ordered = np.sort(values)  # NaN sorts last
-    h = (len(ordered) - 1) * q
-    lo, hi = math.floor(h), math.ceil(h)
-    a, b = float(ordered[lo]), float(ordered[hi])
+    return quantile_of(np.sort(values), q)  # NaN sorts last
+
+
+def _ranks(n: int, q: float) -> tuple[int, int, float]:
+    """The two order statistics (0-based) numpy's linear quantile q of n values reads, and h."""
+    h = (n - 1) * q
+    return math.floor(h), math.ceil(h), h
+
+
+def _interpolate(a: float, b: float, lo: int, hi: int, h: float) -> float | None:
     if math.isnan(a) or math.isnan(b):
         return None
     return a if lo == hi or a == b else a + (b - a) * (h - lo)
+
+
+def quantile_of(ordered: np.ndarray, q: float) -> float | None:
+    """`quantile` of values already sorted (NaN last): sort once, read every quantile."""
+    lo, hi, h = _ranks(len(ordered), q)
+    return _interpolate(float(ordered[lo]), float(ordered[hi]), lo, hi, h)
 
 
 # ---------------------------------------------------------------------------- the simulation
@@ -319,6 +345,19 @@ def outcomes(data: Datasets, scenario: Scenario, pathway_id: str, settings: Sett
     """
     settings.check()
     base = make_plan(data, scenario, pathway_id)
+    payback = np.empty(settings.runs)
+    npv = np.empty(settings.runs)
+    for start, pb, nv in _chunks(data, scenario, pathway_id, settings, base, progress):
+        payback[start:start + len(pb)] = pb
+        npv[start:start + len(nv)] = nv
+    return base, Outcomes(payback=payback, npv=npv)
+
+
+def _chunks(data: Datasets, scenario: Scenario, pathway_id: str, settings: Settings,
+            base: Plan, progress: Callable[[int], None] | None = None
+            ) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """(first run, payback, NPV) of each chunk of runs, in order; the same seed gives the same
+    chunks every time (a second pass regenerates them)."""
     g0 = base.wage_growth
     p = base.completion_probability
     need_leaver = p < 1.0
@@ -326,7 +365,6 @@ def outcomes(data: Datasets, scenario: Scenario, pathway_id: str, settings: Sett
     full_time_months = data.get("pathways")[pathway_id].duration_months
     base_months = base.years_to_complete * 12
     paths: dict[float, tuple[_Path, _Path | None]] = {}
-
     plan_of: dict[float, Plan] = {}
 
     def paths_for(years: float) -> tuple[_Path, _Path | None]:
@@ -344,8 +382,6 @@ def outcomes(data: Datasets, scenario: Scenario, pathway_id: str, settings: Sett
     rho = data.parameter("rank_correlation")
     own_counterfactual = scenario.current_salary is not None
     n_total = settings.runs
-    payback = np.empty(n_total)
-    npv = np.empty(n_total)
     horizon = base.horizon
     keep = 1.0 - base.tax_rate
     done = 0
@@ -359,7 +395,7 @@ def outcomes(data: Datasets, scenario: Scenario, pathway_id: str, settings: Sett
             months = np.maximum(np.rint(base_months * u), full_time_months)
         else:
             months = np.full(n, base_months)
-        u = role_rng.random(n)
+        role_u = role_rng.random(n)
         xi = rank_rng.standard_normal(n)
         ratio = (1.0 + growth) / (1.0 + g0)
         z = z_p + spread * eps
@@ -368,6 +404,8 @@ def outcomes(data: Datasets, scenario: Scenario, pathway_id: str, settings: Sett
             z_cf = z_p + spread * (rho * eps + math.sqrt(1.0 - rho * rho) * xi)
             cf_minus_1 = np.expm1(_log_level(model.current, z_cf)
                                   - _log_level(model.current, np.array([z_p]))[0])
+        payback = np.empty(n)
+        npv = np.empty(n)
         for m in np.unique(months):
             years = base.years_to_complete if m == base_months else float(m) / 12
             completer, leaver = paths_for(years)
@@ -375,16 +413,17 @@ def outcomes(data: Datasets, scenario: Scenario, pathway_id: str, settings: Sett
                 idx = np.flatnonzero((months == m) & mask)
                 if path is None or idx.size == 0:
                     continue
-                m_minus_1 = (career_ratio_minus_1(model, plan_of[years], path, z[idx], u[idx])
+                m_minus_1 = (career_ratio_minus_1(model, plan_of[years], path, z[idx],
+                                                  role_u[idx])
                              if spread > 0 and path.career.any() else None)
                 k_minus_1 = None if cf_minus_1 is None else cf_minus_1[idx]
                 net = _run_flows(path, m_minus_1, k_minus_1, ratio[idx], keep, horizon)
-                payback[done + idx] = payback_rows(net)
-                npv[done + idx] = npv_rows(base.discount_rate, net)
+                payback[idx] = payback_rows(net)
+                npv[idx] = npv_rows(base.discount_rate, net)
+        yield done, payback, npv
         done += n
         if progress is not None:
             progress(done)
-    return base, Outcomes(payback=payback, npv=npv)
 
 
 def _run_flows(path: _Path, m_minus_1: np.ndarray | None, k_minus_1: np.ndarray | None,
@@ -415,12 +454,22 @@ def summarise(plan: Plan, result: Outcomes, settings: Settings) -> Risk:
     """Probabilities, quantiles and the mean of the per-run outcomes."""
     pb, npv = result.payback, result.npv
     n = len(npv)
-    qs_pb = [quantile(pb, q) for q in QUANTILES]
-    qs_npv = [quantile(npv, q) for q in QUANTILES]
+    sorted_pb, sorted_npv = np.sort(pb), np.sort(npv)  # each result sorted once
+    qs_pb = [quantile_of(sorted_pb, q) for q in QUANTILES]
+    qs_npv = [quantile_of(sorted_npv, q) for q in QUANTILES]
+    del sorted_pb, sorted_npv
     shift = float(npv[0])  # work with deviations: exact when every run is the same
     deviations = npv - shift
     mean = shift + float(np.mean(deviations))
     se = float(np.std(deviations, ddof=1)) / math.sqrt(n) if n > 1 else 0.0
+    return _risk(plan, settings, n, qs_pb, qs_npv, mean, se,
+                 within=int(np.count_nonzero(pb <= settings.within)),
+                 never=int(np.count_nonzero(np.isnan(pb))),
+                 positive=int(np.count_nonzero(npv > 0.0)))
+
+
+def _risk(plan: Plan, settings: Settings, n: int, qs_pb: list, qs_npv: list, mean: float,
+          se: float, within: int, never: int, positive: int) -> Risk:
     return Risk(
         pathway=plan.pathway,
         institution=plan.institution,
@@ -428,8 +477,8 @@ def summarise(plan: Plan, result: Outcomes, settings: Settings) -> Risk:
         runs=n,
         seed=settings.seed,
         within_years=settings.within,
-        p_payback_within=float(np.count_nonzero(pb <= settings.within)) / n,
-        p_never=float(np.count_nonzero(np.isnan(pb))) / n,
+        p_payback_within=within / n,
+        p_never=never / n,
         payback_p10=qs_pb[0],
         payback_p50=qs_pb[1],
         payback_p90=qs_pb[2],
@@ -438,7 +487,7 @@ def summarise(plan: Plan, result: Outcomes, settings: Settings) -> Risk:
         npv_p90=qs_npv[2],  # type: ignore[arg-type]
         npv_mean=mean,
         npv_se=se,
-        p_npv_positive=float(np.count_nonzero(npv > 0.0)) / n,
+        p_npv_positive=positive / n,
         completion_probability=plan.completion_probability,
         salary_spread=settings.salary_spread,
         wage_growth_sd=settings.wage_growth_sd,
@@ -449,5 +498,162 @@ def summarise(plan: Plan, result: Outcomes, settings: Settings) -> Risk:
 def simulate(data: Datasets, scenario: Scenario, pathway_id: str, settings: Settings,
              progress: Callable[[int], None] | None = None) -> Risk:
     """Simulate one pathway and summarise it (the `himcalc simulate` row)."""
-    plan, result = outcomes(data, scenario, pathway_id, settings, progress)
-    return summarise(plan, result, settings)
+    if settings.runs <= KEEP_LIMIT:
+        plan, result = outcomes(data, scenario, pathway_id, settings, progress)
+        return summarise(plan, result, settings)
+    settings.check()
+    plan = make_plan(data, scenario, pathway_id)
+
+    def passes() -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+        return _chunks(data, scenario, pathway_id, settings, plan)
+
+    return summarise_stream(plan, _chunks(data, scenario, pathway_id, settings, plan, progress),
+                            passes, settings)
+
+
+# ------------------------------------------------------------------ summarising in chunks
+
+
+class _Order:
+    """Exact order statistics of a stream of values (NaN counted apart, sorted last) at a few
+    wanted ranks, keeping only the values near each rank.
+
+    The first chunk places a window of values around each wanted quantile (± `WINDOW` in
+    probability) and the edges of a histogram; every chunk then adds to the count below each
+    window, the values inside it and the histogram. A rank that falls inside its window is
+    read exactly from the kept values; one that does not (a first chunk far from typical) is
+    found by a second pass keeping the values of the histogram bin that holds it.
+    """
+
+    def __init__(self, first: np.ndarray, qs: Sequence[float]) -> None:
+        ordered = np.sort(first)  # NaN ("never") last, as the quantiles count it
+        finite = ordered[~np.isnan(ordered)]
+        self.qs = list(qs)
+        probs = np.linspace(0.0, 1.0, HISTOGRAM_BINS + 1)
+        self.edges = np.unique(np.quantile(finite, probs)) if finite.size else np.array([0.0])
+        last = ordered.size - 1
+
+        def value_at(p: float, low: bool) -> float:
+            if p <= 0.0 or p >= 1.0:
+                return -math.inf if low else math.inf
+            v = float(ordered[math.floor(p * last) if low else math.ceil(p * last)])
+            return math.inf if math.isnan(v) else v  # in the "never" part: no finite bound
+
+        self.windows = [(value_at(q - WINDOW, True), value_at(q + WINDOW, False)) for q in qs]
+        self.counts = np.zeros(len(self.edges) + 1, dtype=np.int64)
+        self.below = [0] * len(qs)
+        self.raw: list[list[np.ndarray]] = [[] for _ in qs]
+        self.merged = [(np.empty(0), np.empty(0, dtype=np.int64)) for _ in qs]
+        self.n = 0
+        self.nan = 0
+
+    def add(self, values: np.ndarray) -> None:
+        finite = values[~np.isnan(values)]
+        self.n += values.size
+        self.nan += values.size - finite.size
+        self.counts += np.bincount(np.searchsorted(self.edges, finite, side="right"),
+                                   minlength=self.counts.size)
+        for i, (lo, hi) in enumerate(self.windows):
+            self.below[i] += int(np.count_nonzero(finite < lo))
+            self.raw[i].append(finite[(finite >= lo) & (finite <= hi)])
+            if sum(v.size for v in self.raw[i]) >= MERGE:
+                self._merge(i)
+
+    def _merge(self, i: int) -> None:
+        """Fold the raw kept values of window i into its sorted (value, count) pairs."""
+        values, counts = self.merged[i]
+        if not self.raw[i]:
+            return
+        raw = np.concatenate(self.raw[i])
+        self.raw[i] = []
+        both = np.concatenate([values, raw])
+        weights = np.concatenate([counts, np.ones(raw.size, dtype=np.int64)])
+        distinct, inverse = np.unique(both, return_inverse=True)
+        self.merged[i] = (distinct, np.bincount(inverse, weights=weights,
+                                                minlength=distinct.size).astype(np.int64))
+
+    def quantiles(self, again: Callable[[], Iterator[np.ndarray]]) -> list[float | None]:
+        """Every wanted quantile; `again` regenerates the values for a second pass if needed."""
+        out = []
+        for i, q in enumerate(self.qs):
+            lo, hi, h = _ranks(self.n, q)
+            a, b = self._at(i, lo, again), self._at(i, hi, again)
+            out.append(_interpolate(a, b, lo, hi, h))
+        return out
+
+    def _at(self, i: int, rank: int, again: Callable[[], Iterator[np.ndarray]]) -> float:
+        if rank >= self.n - self.nan:
+            return math.nan
+        self._merge(i)
+        values, counts = self.merged[i]
+        cum = np.cumsum(counts)
+        if self.below[i] <= rank < self.below[i] + (int(cum[-1]) if cum.size else 0):
+            return float(values[int(np.searchsorted(cum, rank - self.below[i], side="right"))])
+        # second pass: keep the values of the histogram bin holding the rank
+        cum = np.cumsum(self.counts)
+        b = int(np.searchsorted(cum, rank, side="right"))
+        before = int(cum[b - 1]) if b else 0
+        lo = self.edges[b - 1] if b else -math.inf
+        hi = self.edges[b] if b < len(self.edges) else math.inf
+        chosen = [v[(v >= lo) & (v < hi)] for v in again()]
+        return float(np.sort(np.concatenate(chosen))[rank - before])
+
+
+def _after_pilot(chunks: Iterator[tuple[int, np.ndarray, np.ndarray]],
+                 pilot: list[tuple[np.ndarray, np.ndarray]]
+                 ) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """The chunks again, the first `PILOT` runs' outcomes collected in `pilot` before the
+    first of them is yielded (they place `_Order`'s windows)."""
+    held = []
+    for chunk in chunks:
+        if held is not None:
+            held.append(chunk)
+            pilot.append((chunk[1], chunk[2]))
+            if sum(c[1].size for c in held) < PILOT:
+                continue
+            yield from held
+            held = None
+            continue
+        yield chunk
+    if held:
+        yield from held
+
+
+def summarise_stream(plan: Plan, chunks: Iterator[tuple[int, np.ndarray, np.ndarray]],
+                     again: Callable[[], Iterator[tuple[int, np.ndarray, np.ndarray]]],
+                     settings: Settings) -> Risk:
+    """`summarise` of chunks of outcomes, in memory that does not grow with the runs.
+
+    Counts are exact; quantiles are exact (`_Order`); the mean and its standard error are
+    merged chunk by chunk (Chan et al.'s pairwise update of mean and sum of squares), equal
+    to `summarise`'s to rounding.
+    """
+    orders: list[_Order] = []
+    within = never = positive = n = 0
+    mean = m2 = 0.0
+    shift = 0.0
+    pilot: list[tuple[np.ndarray, np.ndarray]] = []
+    for _, pb, npv in _after_pilot(chunks, pilot):
+        if not orders:
+            orders = [_Order(np.concatenate([p for p, _ in pilot]), QUANTILES),
+                      _Order(np.concatenate([v for _, v in pilot]), QUANTILES)]
+            shift = float(npv[0])
+            pilot.clear()
+        orders[0].add(pb)
+        orders[1].add(npv)
+        within += int(np.count_nonzero(pb <= settings.within))
+        never += int(np.count_nonzero(np.isnan(pb)))
+        positive += int(np.count_nonzero(npv > 0.0))
+        dev = npv - shift
+        k = dev.size
+        chunk_mean = float(np.mean(dev))
+        chunk_m2 = float(np.sum((dev - chunk_mean) ** 2))
+        delta = chunk_mean - mean
+        total = n + k
+        mean += delta * k / total
+        m2 += chunk_m2 + delta * delta * n * k / total
+        n = total
+    qs_pb = orders[0].quantiles(lambda: (pb for _, pb, _ in again()))
+    qs_npv = orders[1].quantiles(lambda: (npv for _, _, npv in again()))
+    se = math.sqrt(m2 / (n - 1)) / math.sqrt(n) if n > 1 else 0.0
+    return _risk(plan, settings, n, qs_pb, qs_npv, shift + mean, se, within, never, positive)

@@ -141,15 +141,13 @@ def write_chart_file(path: Path, series: dict[str, list[float]],
     Raises UsageError for another suffix, or when matplotlib (``pip install 'himcalc[chart]'``)
     is not installed.
     """
+    check_chart_file(path)
     suffix = path.suffix.lower()
-    if suffix not in FILE_FORMATS:
-        raise UsageError(f"{path}: a chart file must end in .svg or .png")
     try:
         from matplotlib.figure import Figure
+        from matplotlib.ticker import FuncFormatter
     except ImportError:
-        raise UsageError(
-            "writing a chart file needs matplotlib: pip install 'himcalc[chart]'") from None
-    from matplotlib.ticker import FuncFormatter
+        raise UsageError(f"--chart-file needs matplotlib: {INSTALL_HINT}") from None
 
     fig = Figure(figsize=(9, 5), layout="constrained")
     ax = fig.add_subplot()
@@ -174,6 +172,26 @@ def write_chart_file(path: Path, series: dict[str, list[float]],
     write_atomic(path, buffer.getvalue())
 
 
+INSTALL_HINT = ("pip install 'himcalc[chart]' (from a clone of the repository: "
+                "pip install '.[chart]')")
+
+
+def check_chart_file(path: Path) -> None:
+    """Refuse, before anything is computed or printed, a chart file that cannot be written:
+    a suffix other than .svg/.png, a folder that does not exist, or matplotlib missing."""
+    if path.suffix.lower() not in FILE_FORMATS:
+        raise UsageError(f"--chart-file {path}: a chart file must end in .svg or .png")
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(f"--chart-file {path}: folder '{folder}' does not exist")
+    if path.is_dir():
+        raise UsageError(f"--chart-file {path}: is a folder")
+    import importlib.util
+
+    if importlib.util.find_spec("matplotlib") is None:
+        raise UsageError(f"--chart-file needs matplotlib: {INSTALL_HINT}")
+
+
 def tornado_bar(low: float, high: float, scale: float, width: int = 12) -> str:
     """A centred bar of the two swings from the base: `░` for the low setting, `█` the high.
 
@@ -196,11 +214,13 @@ def tornado_bar(low: float, high: float, scale: float, width: int = 12) -> str:
 
 
 @contextmanager
-def progress(total: int, description: str, delay: float = 1.0) -> Iterator[Callable[[int], None]]:
-    """Yield a callback taking runs done; shows a rich bar on stderr after `delay` seconds.
+def progress(total: int | None, description: str, delay: float = 1.0
+             ) -> Iterator[Callable[[int], None]]:
+    """Yield a callback taking the units done; shows a rich bar on stderr after `delay` seconds.
 
     Nothing is shown when stderr is not a terminal (a pipe, a file, a test runner), and a run
-    finishing within `delay` seconds never flickers a bar.
+    finishing within `delay` seconds never flickers a bar. With `total` None (a stream of
+    unknown length) the bar pulses and counts what is done.
     """
     if not _stderr_is_terminal():
         yield lambda _done: None
@@ -213,9 +233,17 @@ def progress(total: int, description: str, delay: float = 1.0) -> Iterator[Calla
             if time.monotonic() - start < delay:
                 return
             from rich.console import Console
-            from rich.progress import Progress
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
 
-            bar = Progress(console=Console(file=sys.stderr), transient=True)
+            columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                       TimeElapsedColumn()]
+            bar = Progress(*columns, console=Console(file=sys.stderr), transient=True)
             bar.start()
             state["bar"], state["task"] = bar, bar.add_task(description, total=total)
         state["bar"].update(state["task"], completed=done)

@@ -57,12 +57,25 @@ def ratio(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Column:
-    """A column of a report: its data key, its header in tables, and how people read it."""
+    """A column of a report: its data key, its header in tables, and how people read it.
+
+    Fitting a table to the terminal (`render.layout`): `priority` 0 is always shown, higher
+    numbers are dropped first when the table is too wide; a `wrap` column's text may wrap
+    (default: left-aligned columns), other cells never break; a dropped column with `under`
+    set is stacked as a further line of the cell of the column with that key.
+    """
 
     key: str
     header: str
     fmt: Callable[[Any], str] = text
     align: str = "right"
+    priority: int = 0
+    wrap: bool | None = None
+    under: str | None = None
+
+    @property
+    def wraps(self) -> bool:
+        return self.align == "left" if self.wrap is None else self.wrap
 
     def cell(self, row: dict) -> str:
         return self.fmt(row.get(self.key))

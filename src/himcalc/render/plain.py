@@ -5,45 +5,48 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from himcalc.render.columns import Column
+from himcalc.render.layout import fit, plain_lines
 
 
-def _cells(rows: Sequence[dict], columns: Sequence[Column]) -> list[list[str]]:
-    return [[c.cell(r) for c in columns] for r in rows]
-
-
-def plain_table(rows: Sequence[dict], columns: Sequence[Column], mark: set[int] | None = None
-                ) -> str:
+def plain_table(rows: Sequence[dict], columns: Sequence[Column], mark: set[int] | None = None,
+                width: int | None = None) -> str:
     """Aligned columns separated by two spaces; rows in `mark` get a `*` in front.
+
+    Without `width` every column is shown at its natural width; with it the table is fitted
+    (`layout.fit`: secondary columns dropped, text wrapped, numbers never split).
 
     >>> from himcalc.render.columns import Column
     >>> print(plain_table([{"a": "x", "b": 1}], [Column("a", "A", align="left"), Column("b", "B")]))
     A  B
     x  1
     """
-    headers = [c.header for c in columns]
-    body = _cells(rows, columns)
-    widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(headers)]
-    prefix = (lambda i: "* " if i in mark else "  ") if mark else (lambda i: "")
-
-    def line(cells: Sequence[str], i: int | None = None) -> str:
-        parts = [
-            cell.ljust(w) if col.align == "left" else cell.rjust(w)
-            for cell, w, col in zip(cells, widths, columns, strict=True)
-        ]
-        lead = prefix(i) if i is not None else ("  " if mark else "")
-        return (lead + "  ".join(parts)).rstrip()
-
-    out = [line(headers)]
-    out += [line(r, i) for i, r in enumerate(body)]
-    return "\n".join(out)
+    layout = fit(rows, columns, width or 10**6, lead=2 if mark else 0, wide=width is None)
+    return "\n".join(plain_lines(layout, rows, mark))
 
 
-def markdown_table(rows: Sequence[dict], columns: Sequence[Column]) -> str:
-    """A GitHub-flavoured Markdown table (pipes in cells escaped)."""
-    def esc(s: str) -> str:
-        return s.replace("|", "\\|")
+def _escape(s: str) -> str:
+    """A cell for a Markdown table: pipes escaped, line breaks as `<br>`."""
+    return s.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "\n").replace("\n", "<br>")
 
-    head = "| " + " | ".join(esc(c.header) for c in columns) + " |"
+
+def markdown_table(rows: Sequence[dict], columns: Sequence[Column],
+                   mark: set[int] | None = None) -> str:
+    """A GitHub-flavoured Markdown table (pipes escaped, newlines as `<br>`); rows in `mark`
+    in bold.
+
+    >>> print(markdown_table([{"a": "x|y\\nz"}, {"a": "w"}], [Column("a", "A", align="left")],
+    ...                      mark={1}))
+    | A |
+    |:---|
+    | x\\|y<br>z |
+    | **w** |
+    """
+    def cell(text: str, bold: bool) -> str:
+        text = _escape(text)
+        return f"**{text}**" if bold and text else text
+
+    head = "| " + " | ".join(_escape(c.header) for c in columns) + " |"
     rule = "|" + "|".join("---:" if c.align == "right" else ":---" for c in columns) + "|"
-    body = ["| " + " | ".join(esc(x) for x in r) + " |" for r in _cells(rows, columns)]
+    body = ["| " + " | ".join(cell(c.cell(r), i in (mark or ())) for c in columns) + " |"
+            for i, r in enumerate(rows)]
     return "\n".join([head, rule, *body])

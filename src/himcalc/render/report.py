@@ -1,24 +1,28 @@
 """One render dispatch behind every `--format`: commands hand over a `Report`, this picks how.
 
-* `table`: a rich table when stdout is a terminal, plain aligned text otherwise;
-* `markdown`: a Markdown table;
+* `table`: a rich table when stdout is a terminal, plain aligned text otherwise, either fitted
+  to the terminal's width (`layout`): secondary columns left out, text wrapped, numbers whole;
+  `View.wide` shows every column, `View.columns` picks them by key;
+* `markdown`: a Markdown table of every column (or of `View.columns`);
 * `json`: `Report.data` (an array of row objects unless a command gives its own object);
 * `csv` / `tsv`: a header row and one line per row, raw numbers, empty cell for null.
 
-Machine formats get only data on stdout; `Report.notes` (assumptions, hints) are printed under
-tables and dropped from machine output.
+Machine formats get only data on stdout, every column whatever the view; `Report.notes`
+(assumptions, hints) are printed under tables and dropped from machine output.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TextIO
 
-from himcalc.render import machine, plain
+from himcalc.errors import UsageError
+from himcalc.render import layout, machine, plain
 from himcalc.render.columns import Column
 
 
@@ -57,6 +61,33 @@ class Report:
         return list(self.rows[0]) if self.rows else [c.key for c in self.columns]
 
 
+@dataclass(frozen=True)
+class View:
+    """How people want a table: every column (`wide`), these columns by key, or fitted."""
+
+    wide: bool = False
+    columns: tuple[str, ...] | None = None
+    width: int | None = None  # default: `layout.terminal_width()`
+
+    def check(self, report: Report) -> None:
+        """Refuse `--columns` keys that no table of the report has (before anything is printed)."""
+        if not self.columns:
+            return
+        known = list(dict.fromkeys(c.key for part in [report, *report.sections]
+                                   for c in part.columns))
+        unknown = [k for k in self.columns if k not in known]
+        if unknown:
+            raise UsageError(f"--columns: unknown column '{unknown[0]}' (known: "
+                             f"{', '.join(known)})")
+
+    def chosen(self, part: Report) -> tuple[str, ...] | None:
+        """The picked columns of one table: None when the pick names none of its columns."""
+        if not self.columns:
+            return None
+        keys = {c.key for c in part.columns}
+        return self.columns if any(k in keys for k in self.columns) else None
+
+
 def is_terminal(stream: TextIO) -> bool:
     try:
         return stream.isatty()
@@ -64,9 +95,12 @@ def is_terminal(stream: TextIO) -> bool:
         return False
 
 
-def render(report: Report, fmt: Format, stream: TextIO | None = None) -> str | None:
+def render(report: Report, fmt: Format, stream: TextIO | None = None,
+           view: View | None = None) -> str | None:
     """Text for `fmt`, or None after printing directly (rich on a terminal)."""
     stream = stream or sys.stdout
+    view = view or View()
+    view.check(report)
     if fmt is Format.json:
         return machine.to_json(report.data if report.data is not None else list(report.rows))
     if fmt in (Format.csv, Format.tsv):
@@ -75,30 +109,62 @@ def render(report: Report, fmt: Format, stream: TextIO | None = None) -> str | N
     if fmt is Format.table and is_terminal(stream):
         from himcalc.render.terminal import print_report  # rich only for a terminal
 
-        print_report(report, stream, no_color="NO_COLOR" in os.environ)
+        print_report(report, stream, no_color=bool(os.environ.get("NO_COLOR")), view=view)
         return None
-    return _text(report, markdown=fmt is Format.markdown)
+    if fmt is Format.markdown:
+        return _markdown(report, view)
+    return _text(report, view)
 
 
-def _text(report: Report, markdown: bool) -> str:
+def fitted(part: Report, view: View, width: int) -> layout.Layout:
+    """The layout of one table of a report under `view` at `width`."""
+    return layout.fit(part.rows, part.columns, width, lead=2 if part.marked else 0,
+                      wide=view.wide, chosen=view.chosen(part))
+
+
+def notes_of(part: Report, fit: layout.Layout, width: int) -> list[str]:
+    """A table's notes, and which columns it left out."""
+    hidden = layout.hidden_note(fit, width)
+    return [*part.notes, *([hidden] if hidden else [])]
+
+
+def _text(report: Report, view: View) -> str:
+    width = view.width or layout.terminal_width()
     parts = []
     for i, part in enumerate([report, *report.sections]):
+        fit = fitted(part, view, width)
         if part.title:
-            parts.append(("## " if markdown else "") + part.title)
-        if markdown:
-            parts.append(plain.markdown_table(part.rows, part.columns))
-        else:
-            parts.append(plain.plain_table(part.rows, part.columns, part.marked or None))
-        if part.notes:
-            parts.append("\n".join(part.notes))
+            parts += textwrap.wrap(part.title, width) or [""]
+        parts += layout.plain_lines(fit, part.rows, part.marked or None)
+        for note in notes_of(part, fit, width):
+            parts += textwrap.wrap(note, width, break_on_hyphens=False) or [""]
         if i < len(report.sections):
             parts.append("")
     return "\n".join(parts) + "\n"
 
 
-def emit(report: Report, fmt: Format) -> None:
+def _markdown(report: Report, view: View) -> str:
+    """Every table under a `##` title, its notes after a blank line (outside the table)."""
+    parts = []
+    for i, part in enumerate([report, *report.sections]):
+        if part.title:
+            parts += [f"## {part.title}", ""]
+        chosen = view.chosen(part)
+        columns = part.columns
+        if chosen is not None:
+            by_key = {c.key: c for c in part.columns}
+            columns = [by_key[k] for k in chosen if k in by_key]
+        parts.append(plain.markdown_table(part.rows, columns, part.marked))
+        if part.notes:
+            parts += ["", "\n\n".join(part.notes)]
+        if i < len(report.sections):
+            parts.append("")
+    return "\n".join(parts) + "\n"
+
+
+def emit(report: Report, fmt: Format, view: View | None = None) -> None:
     """Render and write to stdout in one piece (nothing half-written on an error)."""
-    text = render(report, fmt)
+    text = render(report, fmt, view=view)
     if text is not None:
         sys.stdout.write(text)
         sys.stdout.flush()

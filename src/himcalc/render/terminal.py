@@ -6,31 +6,38 @@ from typing import TextIO
 
 from rich import box
 from rich.console import Console
-from rich.measure import Measurement
 from rich.table import Table
 
-from himcalc.render.report import Report
+from himcalc.render import layout
+from himcalc.render.report import Report, View, fitted, notes_of
 
 
-def print_report(report: Report, stream: TextIO, no_color: bool = False) -> None:
-    """Print the report and its sections as rich tables, marked rows in bold green."""
-    console = Console(file=stream, no_color=no_color, highlight=False)
+def print_report(report: Report, stream: TextIO, no_color: bool = False,
+                 view: View | None = None) -> None:
+    """Print the report and its sections as rich tables fitted to the terminal (`layout`),
+    marked rows in bold green."""
+    view = view or View()
+    width = view.width or layout.terminal_width()
     for part in [report, *report.sections]:
+        fit = fitted(part, view, width)
+        need = sum(fit.widths) + layout.GAP * (len(fit.widths) - 1)
+        # --wide: print at the table's own width (the terminal wraps) rather than crop figures
+        console = Console(file=stream, no_color=no_color, highlight=False,
+                          width=max(width, need))
         table = Table(title=part.title, box=box.SIMPLE_HEAD, title_justify="left",
-                      title_style="bold", pad_edge=False)
-        cells = [[c.cell(row) for c in part.columns] for row in part.rows]
-        for j, col in enumerate(part.columns):
-            # Never truncate a number: a column is at least as wide as its widest cell, so
-            # when space is short rich wraps the headers instead.
-            widest = max([len(r[j]) for r in cells] + [len(w) for w in col.header.split()])
-            table.add_column(col.header, justify="left" if col.align == "left" else "right",
-                             min_width=widest)
-        for i, row_cells in enumerate(cells):
+                      title_style="bold", show_edge=False, pad_edge=False,
+                      padding=(0, 1, 0, 0))
+        # the layout has wrapped every header and cell already: rich only places the lines
+        headers = fit.header_lines()
+        height = max((len(h) for h in headers), default=1)
+        for col, w, head in zip(fit.columns, fit.widths, headers, strict=True):
+            table.add_column("\n".join([""] * (height - len(head)) + head),
+                             justify="left" if col.align == "left" else "right",
+                             width=w, no_wrap=True, overflow="fold")
+        for i, row in enumerate(part.rows):
             style = "bold green" if i in part.marked else None
-            table.add_row(*row_cells, style=style)
-        # Wider than the terminal: print at the table's own minimum width (the terminal wraps)
-        # rather than let rich crop or truncate figures.
-        need = Measurement.get(console, console.options, table).minimum
-        console.print(table, width=max(console.width, need), crop=False)
-        for note in part.notes:
-            console.print(note, style="dim", markup=False)
+            table.add_row(*["\n".join(lines) for lines in fit.lines(row)], style=style)
+        console.print(table, crop=False)
+        note_console = Console(file=stream, no_color=no_color, highlight=False, width=width)
+        for note in notes_of(part, fit, width):
+            note_console.print(note, style="dim", markup=False)
