@@ -26,7 +26,7 @@ from typing import Annotated, Any, TextIO
 import typer
 
 from himcalc.cli.common import load_data
-from himcalc.errors import InputError, UsageError
+from himcalc.errors import InputError, UsageError, error_lines
 
 BLOCK = 4096
 """Input lines worked on together (a block is the unit a worker process receives)."""
@@ -174,7 +174,7 @@ def batch(
             out.flush()
             raise InputError(result.errors[0])
         for message in result.errors:
-            sys.stderr.write(f"error: {message}\n")
+            sys.stderr.write(error_lines(message))
         failed += len(result.errors)
 
     try:

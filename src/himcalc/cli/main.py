@@ -20,7 +20,7 @@ from typer.exceptions import TyperException
 
 from himcalc import __version__
 from himcalc.cli.common import STATE
-from himcalc.errors import ExitCode, HimcalcError
+from himcalc.errors import ExitCode, HimcalcError, error_lines
 
 COMMAND_MODULES: dict[str, str] = {
     "compare": "himcalc.cli.reports",
@@ -117,9 +117,7 @@ def main(
 
 
 def _error(message: str, details: list[str] | None = None) -> None:
-    sys.stderr.write(f"error: {message}\n")
-    for line in details or []:
-        sys.stderr.write(f"  {line}\n")
+    sys.stderr.write(error_lines(message, details))
 
 
 def main_entry(argv: list[str] | None = None) -> int:

@@ -18,7 +18,7 @@ from himcalc.cli.options import (
     PathwaysArg,
     with_scenario,
 )
-from himcalc.errors import UsageError
+from himcalc.errors import UsageError, printable
 from himcalc.render.columns import Column, money, number, percent, ratio, text, years
 from himcalc.render.report import Format, Report, emit
 
@@ -100,7 +100,7 @@ def draw_charts(curves: dict[str, list[float]], paybacks: dict[str, float | None
 
     if chart_file is not None:
         charts.write_chart_file(chart_file, curves, paybacks, title)
-        sys.stderr.write(f"chart written to {chart_file}\n")
+        sys.stderr.write(f"chart written to {printable(chart_file)}\n")
     if chart:
         sys.stdout.write(charts.draw_terminal(curves, paybacks) + "\n")
 
