@@ -68,3 +68,79 @@ def test_batch_field_name_is_escaped(capsys: pytest.CaptureFixture[str]) -> None
     assert result.code == DATA and "\x1b" not in result.err
     assert "\\x1b[2J\\nerror: forged" in result.err
     assert result.err.count("\nerror: ") == 1  # the line's error and the count, no forgery
+
+
+# --- 1. typos never become numbers; one input language (issue 16 §8) ----------------------
+
+
+@pytest.mark.parametrize(("content", "fragment"), [
+    ('{"current_salary": true}\n', "not a boolean"),
+    ('{"completion_probability": false}\n', "not a boolean"),
+    ('{"current_salary": "045000"}\n', "leading zero"),
+    ('{"age": "1:30"}\n', "base 60"),
+    ('{"grants": "1_000"}\n', "plain decimal"),
+    ('{"tax_rate": 18}\n', "did you mean 18%"),
+], ids=["bool_salary", "bool_probability", "leading_zero_text", "sexagesimal_text",
+        "underscore_text", "bare_rate"])
+def test_batch_jsonl_strict_numbers(content: str, fragment: str,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """A batch JSON line whose number is a boolean or a typo-shaped text is that line's error."""
+    result = batch(content, capsys)
+    assert result.code == DATA and result.out == ""
+    assert "in.jsonl:1" in result.err and fragment in result.err
+    check_error_line(result.err)
+
+
+@pytest.mark.parametrize(("content", "fragment"), [
+    ("id,current_salary\na,045000\n", "leading zero"),
+    ("id,age\na,1:30\n", "base 60"),
+    ("id,employer_assistance\na,true\n", "must be a valid number"),
+    ("id,tax_rate\na,18\n", "did you mean 18%"),
+], ids=["leading_zero", "sexagesimal", "bool", "bare_rate"])
+def test_batch_csv_strict_numbers(content: str, fragment: str,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """A CSV cell that is not a number under the rule is the row's error (line 2), exit 1."""
+    result = batch(content, capsys, name="in.csv")
+    assert result.code == DATA and result.out == ""
+    assert "in.csv:2" in result.err and fragment in result.err
+    check_error_line(result.err)
+
+
+def _npv(out: str) -> list[float]:
+    return [json.loads(line)["npv"] for line in out.splitlines()]
+
+
+def test_rates_and_choices_read_alike_everywhere(capsys: pytest.CaptureFixture[str]) -> None:
+    """18% and 0.18, part-time and part_time, give the same rows from flags, YAML, JSONL, CSV."""
+    flags = run(["compare", "associate-hit", "--tax-rate", "18%", "--study-mode", "part-time",
+                 "--salary-kept", "50%", "-f", "json"], capsys)
+    assert flags.code == 0, flags.err
+    expected = [row["npv"] for row in json.loads(flags.out)]
+    same_flags = run(["compare", "associate-hit", "--tax-rate", "0.18", "--study-mode",
+                      "part_time", "--salary-kept", "0.5", "-f", "json"], capsys)
+    assert [row["npv"] for row in json.loads(same_flags.out)] == expected
+    Path("me.yaml").write_text("tax_rate: 18%\nstudy_mode: part-time\nsalary_kept_share: 50%\n")
+    yaml_run = run(["compare", "associate-hit", "--scenario", "me.yaml", "-f", "json"], capsys)
+    assert [row["npv"] for row in json.loads(yaml_run.out)] == expected, yaml_run.err
+    jsonl = batch('{"tax_rate": "18%", "study_mode": "part-time", "salary_kept_share": "50%",'
+                  ' "pathways": "associate-hit"}\n', capsys)
+    assert _npv(jsonl.out) == expected, jsonl.err
+    csv_run = batch("tax_rate,study_mode,salary_kept_share,pathways\n18%,part-time,50%,"
+                    "associate-hit\n", capsys, "-f", "jsonl", name="in.csv")
+    assert _npv(csv_run.out) == expected, csv_run.err
+    assert expected != [row["npv"] for row in json.loads(
+        run(["compare", "associate-hit", "-f", "json"], capsys).out)]  # the inputs matter
+
+
+def test_loan_plan_underscore_or_dash(capsys: pytest.CaptureFixture[str]) -> None:
+    """--plan standard_10 is --plan standard-10 (the choice's own spelling)."""
+    dash = run(["loan", "--principal", "10000", "--plan", "standard-10", "-f", "json"], capsys)
+    under = run(["loan", "--principal", "10000", "--plan", "standard_10", "-f", "json"], capsys)
+    assert dash.code == under.code == 0 and dash.out == under.out
+
+
+def test_share_flag_takes_a_percentage(capsys: pytest.CaptureFixture[str]) -> None:
+    """--salary-kept 75% is 0.75; --salary-kept 1.5 is refused naming the flag as typed."""
+    result = run(["compare", "--salary-kept", "1.5", "-f", "json"], capsys)
+    assert result.code == USAGE and "'--salary-kept'" in result.err
+    assert "--salary-kept-share" not in result.err and "did you mean 1.5%" in result.err

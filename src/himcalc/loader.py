@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -20,6 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from himcalc.errors import DatasetError
 from himcalc.models.dataset import RECORD_TYPES, Datasets, Problem
+from himcalc.numbers import boolean_problem, number_problem
 
 try:
     _BaseLoader: type = yaml.CSafeLoader
@@ -66,7 +68,23 @@ class _DataLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         return result
 
 
+    def construct_strict_number(self, node: yaml.ScalarNode) -> int | float:
+        """A plain YAML number under the one rule (`himcalc.numbers`): YAML 1.1's octal
+        (`045000`), base 60 (`1:30`), hex and `_` are refused with advice, never read."""
+        problem = number_problem(node.value)
+        if problem is not None and not _YAML_SPECIAL.fullmatch(node.value):
+            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+        if node.tag.endswith(":int"):
+            return self.construct_yaml_int(node)
+        return self.construct_yaml_float(node)
+
+
+_YAML_SPECIAL = re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+"""YAML's own spelling of infinity and NaN: read, so that the models say "must be finite"."""
+
 _DataLoader.add_constructor("tag:yaml.org,2002:map", _DataLoader.construct_mapping)
+_DataLoader.add_constructor("tag:yaml.org,2002:int", _DataLoader.construct_strict_number)
+_DataLoader.add_constructor("tag:yaml.org,2002:float", _DataLoader.construct_strict_number)
 
 
 def _fail(message: str, file: str, line: int | None = None) -> DatasetError:
@@ -265,10 +283,40 @@ def _load_records(dataset: str, records: list[Any], name: str, into: Datasets,
         except ValidationError as exc:
             problems += _validation_problems(exc, raw, base)
             continue
+        loose = _loose_numbers(raw, rec, base, raw)
+        if loose:
+            problems += loose
+            continue
         seen.add(rec.id)
         into.records.setdefault(dataset, {})[rec.id] = rec
         into.origin[(dataset, rec.id)] = (name, line)
     return problems
+
+
+def _loose_numbers(raw: Any, value: Any, base: Problem, root: Any,
+                   loc: tuple = ()) -> list[Problem]:
+    """Where pydantic's lax mode made a number of something that is not one under the rule
+    (`himcalc.numbers`): a boolean (`yes` → 1) or a text like "045000" or "1_000"."""
+    if isinstance(raw, dict):
+        found = []
+        for key, sub in raw.items():
+            if isinstance(value, dict):
+                target = value.get(key)
+            else:
+                target = getattr(value, key, None) if isinstance(key, str) else None
+            found += _loose_numbers(sub, target, base, root, (*loc, key))
+        return found
+    if isinstance(raw, list) and isinstance(value, list | tuple):
+        return [p for i, (r, v) in enumerate(zip(raw, value, strict=False))
+                for p in _loose_numbers(r, v, base, root, (*loc, i))]
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return []
+    problem = boolean_problem(raw) if isinstance(raw, bool) else (
+        number_problem(raw) if isinstance(raw, str) else None)
+    if problem is None:
+        return []
+    return [Problem(problem, file=base.file, dataset=base.dataset, record=base.record,
+                    field=".".join(str(p) for p in loc), line=_field_line(root, loc))]
 
 
 def plain_message(err: Any) -> str:
@@ -282,6 +330,8 @@ def plain_message(err: Any) -> str:
         return f"must be a finite number, not {value}"
     msg = (err["msg"].replace("Value error, ", "").replace("Input should be", "must be")
            .replace("String should", "must"))
+    if "boolean" in msg or "leading zero" in msg:
+        return msg
     if isinstance(value, str | int | float | bool) and len(repr(value)) <= 60:
         msg += f" (got {value!r})"
     return msg

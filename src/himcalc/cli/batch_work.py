@@ -16,6 +16,7 @@ import numpy as np
 from pydantic import TypeAdapter, ValidationError
 
 from himcalc.cli.common import resolve_pathways
+from himcalc.cli.inputs import ScenarioInput
 from himcalc.cli.reports import METRIC_KEYS
 from himcalc.engine.metrics import OPTIONAL
 from himcalc.engine.scenario import Scenario
@@ -34,7 +35,7 @@ numpy's cost per operation vanishes, small enough that memory stays flat (about 
 cash-flow vectors)."""
 
 
-class BatchRecord(Scenario):
+class BatchRecord(ScenarioInput):
     """A JSON Lines record: the scenario's fields plus the `id` echoed back and `pathways`."""
 
     id: Any = None
@@ -103,7 +104,7 @@ def read_record(data: Datasets, record: Any, number: int,
     rec_id = fields.pop("id", None)
     try:
         names = split_pathways(fields.pop("pathways", None))
-        scenario = Scenario.model_validate(fields)
+        scenario = ScenarioInput.model_validate(fields)
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         field_name = ".".join(str(p) for p in err["loc"]) or "record"

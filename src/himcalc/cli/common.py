@@ -60,7 +60,7 @@ def scenario_from(flags: dict[str, Any], **extra: Any) -> Scenario:
     """
     from pydantic import ValidationError
 
-    from himcalc.engine.scenario import Scenario
+    from himcalc.cli.inputs import ScenarioInput
     from himcalc.loader import plain_message
 
     flags = dict(flags)
@@ -71,7 +71,7 @@ def scenario_from(flags: dict[str, Any], **extra: Any) -> Scenario:
     given = {k: v for k, v in {**flags, **extra}.items() if v is not None}
     values = {**values, **given}
     try:
-        return Scenario.model_validate(values)
+        return ScenarioInput.model_validate(values)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         err = errors[0]

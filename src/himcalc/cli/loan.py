@@ -24,7 +24,7 @@ from typing import Annotated, Any
 import typer
 
 from himcalc.cli.common import load_data
-from himcalc.cli.options import FormatOption, LoanPlan, parse_rate
+from himcalc.cli.options import FormatOption, LoanPlan, choice, parse_rate
 from himcalc.errors import DatasetError, InputError, UsageError
 from himcalc.render.columns import Column, number, text
 from himcalc.render.report import Format, Report, emit
@@ -80,7 +80,7 @@ def loan(
         help="Repay in level monthly payments over this many years, instead of a federal "
         "plan (no minimum payment; not with --plan). Example: --years 10")] = None,
     plan: Annotated[LoanPlan | None, typer.Option(
-        case_sensitive=False, show_default=False,
+        **choice(LoanPlan), show_default=False,
         help="Federal repayment plan: tiered (Tiered Standard, term 10-25 years by balance, "
         "the default), standard-10 (legacy, $50 minimum) or rap (income-driven; needs "
         "--income). Example: --plan rap")] = None,
