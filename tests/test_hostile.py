@@ -144,3 +144,105 @@ def test_share_flag_takes_a_percentage(capsys: pytest.CaptureFixture[str]) -> No
     result = run(["compare", "--salary-kept", "1.5", "-f", "json"], capsys)
     assert result.code == USAGE and "'--salary-kept'" in result.err
     assert "--salary-kept-share" not in result.err and "did you mean 1.5%" in result.err
+
+
+# --- 2. duplicates are refused everywhere, naming both places -------------------------------
+
+
+@pytest.mark.parametrize("content", [
+    '{"id": 1, "age": 31, "age": 60}\n{"id": 2}\n',  # the block's fast path
+    '{"id": 1, "age": 31, "age": 60}\n{"id": 2, "bogus": 1}\n',  # every line read alone
+], ids=["fast_path", "line_by_line"])
+def test_batch_json_repeated_key(content: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A key given twice in a batch JSON line is the line's error, naming both columns."""
+    result = batch(content, capsys)
+    assert result.code == DATA and result.out == ""
+    assert "in.jsonl:1 (field 'age'): key given twice" in result.err
+    assert "columns 11 and 22" in result.err  # 1-based columns of the two "age" keys
+    check_error_line(result.err)
+
+
+def test_batch_json_list_values_still_read(capsys: pytest.CaptureFixture[str]) -> None:
+    """A line whose commas come from a list (not a repeated key) is read, not refused."""
+    result = batch('{"id": 1, "pathways": ["coding-certificate", "associate-hit"]}\n', capsys)
+    assert result.code == 0, result.err
+    assert [json.loads(r)["pathway"] for r in result.out.splitlines()] == [
+        "coding-certificate", "associate-hit"]
+
+
+def test_batch_csv_repeated_column(capsys: pytest.CaptureFixture[str]) -> None:
+    """A CSV header naming a column twice is refused at line 1 with both column numbers."""
+    result = batch("id,age,horizon,age\na,31,20,60\n", capsys, "-f", "csv", name="in.csv")
+    assert result.code == DATA and result.out == ""
+    assert "in.csv:1: column 'age' appears twice (columns 2 and 4)" in result.err
+    check_error_line(result.err)
+
+
+OCCUPATION = """occupations:
+  - id: medical-records-specialists
+    soc: "29-2072"
+    name: Medical Records Specialists
+    wage_year: 2024
+    annual_wages: {{p10: 35000, p50: {p50}, p90: 80950}}
+    source: {{title: Local survey, url: https://example.org/s, year: 2025}}
+"""
+
+
+@pytest.mark.parametrize("mode", ["validate", "compare"])
+def test_same_id_in_two_data_files(mode: str, tmp_path: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """The same record id in two --data files is refused, naming both files and lines."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(OCCUPATION.format(p50=50000))
+    (folder / "b.yaml").write_text("# second\n" + OCCUPATION.format(p50=90000))
+    argv = (["data", "validate", str(folder)] if mode == "validate"
+            else ["--data", str(folder), "compare", "-f", "json"])
+    result = run(argv, capsys)
+    assert result.code == DATA and result.out == ""
+    assert f"{folder / 'b.yaml'}:3 (occupations, record 'medical-records-specialists'" in result.err
+    assert f"duplicate id in two data files (first defined at {folder / 'a.yaml'}:2)" in result.err
+    check_error_line(result.err)
+
+
+def test_yaml_merge_key_accepted(capsys: pytest.CaptureFixture[str]) -> None:
+    """`<<: *base` then a field is valid YAML: the field overrides the merged value."""
+    from himcalc import loader
+
+    doc = loader.parse_yaml("a: &b {age: 30, tax: 1}\nc:\n  <<: *b\n  age: 31\n", "m.yaml")
+    assert doc["c"] == {"age": 31, "tax": 1}
+    Path("scenario.yaml").write_text(
+        "<<: &common {age: 30, tax_rate: 10%}\nage: 40\n")
+    merged = run(["compare", "associate-hit", "--scenario", "scenario.yaml", "-f", "json"],
+                 capsys)
+    plain = run(["compare", "associate-hit", "--age", "40", "--tax-rate", "10%", "-f", "json"],
+                capsys)
+    assert merged.code == 0, merged.err
+    assert merged.out == plain.out
+
+
+# --- 10. error before output ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("content", ["id,salary\na,40000\n", "id,age,age\na,1,2\n"],
+                         ids=["unknown_column", "repeated_column"])
+def test_batch_csv_header_checked_before_output(content: str,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """`batch -f csv` with a bad input header writes nothing to stdout (no lone CSV header)."""
+    result = batch(content, capsys, "-f", "csv", name="in.csv")
+    assert result.code == DATA and result.out == ""
+    assert "in.csv:1" in result.err
+    check_error_line(result.err)
+
+
+def test_batch_csv_header_alone_for_empty_input(capsys: pytest.CaptureFixture[str]) -> None:
+    """An input with a header and no row gives the output header alone, exit 0."""
+    result = batch("id,age\n", capsys, "-f", "csv", name="in.csv")
+    assert result.code == 0 and result.out.startswith("id,pathway,")
+    assert result.out.count("\n") == 1
+
+
+def test_batch_csv_first_line_bad_writes_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    """Without --keep-going a bad first row stops the run before the header is written."""
+    result = batch('{"age": 300}\n', capsys, "-f", "csv")
+    assert result.code == DATA and result.out == ""

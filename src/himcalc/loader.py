@@ -47,22 +47,27 @@ class _DataLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             raise yaml.constructor.ConstructorError(
                 None, None, f"expected a mapping, found {node.id}", node.start_mark
             )
-        self.flatten_mapping(node)
+        own = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
+        self.flatten_mapping(node)  # a merge key's pairs come first; the mapping's own follow
+        merged = len(node.value) - own
         result = LineDict()
         result.line = node.start_mark.line + 1
         result.key_lines = {}
-        for key_node, value_node in node.value:
+        given: set = set()  # keys written in this mapping itself (they override merged ones)
+        for i, (key_node, value_node) in enumerate(node.value):
             key = self.construct_object(key_node, deep=deep)
             if not isinstance(key, str | int | float | bool) and key is not None:
                 raise yaml.constructor.ConstructorError(
                     None, None, "mapping keys must be plain scalars", key_node.start_mark
                 )
-            if key in result:
-                raise yaml.constructor.ConstructorError(
-                    None, None,
-                    f"duplicate key '{key}' (first given on line {result.key_lines[key]})",
-                    key_node.start_mark,
-                )
+            if i >= merged:
+                if key in given:
+                    raise yaml.constructor.ConstructorError(
+                        None, None,
+                        f"duplicate key '{key}' (first given on line {result.key_lines[key]})",
+                        key_node.start_mark,
+                    )
+                given.add(key)
             result[key] = self.construct_object(value_node, deep=deep)
             result.key_lines[key] = key_node.start_mark.line + 1
         return result
@@ -218,17 +223,27 @@ def _validation_problems(exc: ValidationError, raw: Any, base: Problem) -> list[
     return problems
 
 
-def load_file(path: Path | resources.abc.Traversable, name: str, into: Datasets) -> list[Problem]:
-    """Validate one data file and merge its records into `into` (later files override by id)."""
+Seen = dict[tuple[str, str], tuple[str, int | None]]
+"""Where each (dataset, id) was first defined among the files loaded together."""
+
+
+def load_file(path: Path | resources.abc.Traversable, name: str, into: Datasets,
+              seen: Seen | None = None) -> list[Problem]:
+    """Validate one data file and merge its records into `into` (they override by id)."""
     try:
         text = read_text(path, name)
     except DatasetError as exc:
         return [exc.problem]  # type: ignore[attr-defined]
-    return load_text(text, name, into)
+    return load_text(text, name, into, seen)
 
 
-def load_text(text: str, name: str, into: Datasets) -> list[Problem]:
-    """Validate the text of one data file called `name`; merge its records into `into`."""
+def load_text(text: str, name: str, into: Datasets, seen: Seen | None = None) -> list[Problem]:
+    """Validate the text of one data file called `name`; merge its records into `into`.
+
+    `seen` holds the ids defined by the other files loaded with this one: an id defined twice
+    (in one file or two) is refused, naming both places.
+    """
+    seen = {} if seen is None else seen
     try:
         doc = parse_yaml(text, name)
     except DatasetError as exc:
@@ -254,15 +269,14 @@ def load_text(text: str, name: str, into: Datasets) -> list[Problem]:
             problems.append(Problem(f"expected a list of records, found a {_kind(records)}",
                                     file=name, dataset=key, line=line))
             continue
-        problems += _load_records(key, records, name, into, line)
+        problems += _load_records(key, records, name, into, seen, line)
     return problems
 
 
-def _load_records(dataset: str, records: list[Any], name: str, into: Datasets,
+def _load_records(dataset: str, records: list[Any], name: str, into: Datasets, seen: Seen,
                   dataset_line: int | None = None) -> list[Problem]:
     model = RECORD_TYPES[dataset]
     adapter = TypeAdapter(model) if not isinstance(model, type) else None
-    seen: set[str] = set()
     problems: list[Problem] = []
     for i, raw in enumerate(records):
         rec_id = raw.get("id") if isinstance(raw, dict) else None
@@ -274,8 +288,12 @@ def _load_records(dataset: str, records: list[Any], name: str, into: Datasets,
             problems.append(Problem(f"expected a record (mapping), found a {_kind(raw)}",
                                     file=name, dataset=dataset, record=label, line=line))
             continue
-        if rec_id in seen:
-            problems.append(Problem("duplicate id in this file", file=name, dataset=dataset,
+        first = seen.get((dataset, rec_id)) if isinstance(rec_id, str) else None
+        if first is not None:
+            where = f"line {first[1]}" if first[0] == name else f"{first[0]}:{first[1]}"
+            what = "in this file" if first[0] == name else "in two data files"
+            problems.append(Problem(f"duplicate id {what} (first defined at {where}): one "
+                                    "record per id", file=name, dataset=dataset,
                                     record=label, field="id", line=line))
             continue
         try:
@@ -287,7 +305,7 @@ def _load_records(dataset: str, records: list[Any], name: str, into: Datasets,
         if loose:
             problems += loose
             continue
-        seen.add(rec.id)
+        seen[(dataset, rec.id)] = (name, line)
         into.records.setdefault(dataset, {})[rec.id] = rec
         into.origin[(dataset, rec.id)] = (name, line)
     return problems
@@ -372,8 +390,9 @@ def collect(files: Iterable[tuple[str, Any]], into: Datasets | None = None) -> t
     """Load every file, gathering all problems (for `data validate`)."""
     data = into or Datasets()
     problems: list[Problem] = []
+    seen: Seen = {}
     for name, path in files:
-        problems += load_file(path, name, data)
+        problems += load_file(path, name, data, seen)
     return data, problems
 
 

@@ -74,6 +74,12 @@ def _check_header(fields: list[str], name: str) -> None:
     from himcalc.engine.scenario import Scenario
 
     known = set(Scenario.model_fields) | set(EXTRA_FIELDS)
+    first: dict[str, int] = {}
+    for column, field_name in enumerate(fields, start=1):
+        if field_name in first:
+            raise InputError(f"{name}:1: column '{field_name}' appears twice (columns "
+                             f"{first[field_name]} and {column}): give each field once")
+        first[field_name] = column
     unknown = [f for f in fields if f not in known]
     if unknown:
         raise InputError(f"{name}:1: unknown column '{unknown[0]}' (the columns are scenario "
@@ -163,12 +169,14 @@ def batch(
         stream = input_.open(encoding="utf-8", newline="")
     job = Job(name=name, csv_out=output_format is OutputFormat.csv, keep_going=keep_going)
     out = sys.stdout
-    if job.csv_out:
-        out.write(csv_header())
+    header = csv_header().encode() if job.csv_out else b""  # written with the first rows
     failed = 0
 
     def emit(result: Any) -> None:
-        nonlocal failed
+        nonlocal failed, header
+        if result.output and header:
+            write_bytes(out, header)
+            header = b""
         write_bytes(out, result.output)
         if result.stopped:
             out.flush()
@@ -199,6 +207,9 @@ def batch(
     if failed:
         sys.stderr.write(f"error: {failed} line(s) skipped\n")
         raise typer.Exit(1)
+    if header:  # no row at all (an empty input): the header alone, once the input is read
+        write_bytes(out, header)
+        out.flush()
 
 
 def write_bytes(out: TextIO, data: bytes) -> None:
