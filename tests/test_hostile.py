@@ -7,6 +7,9 @@ a file of the corpus cannot: batch lines and CSV, flags, stdin, devices, signals
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -246,3 +249,147 @@ def test_batch_csv_first_line_bad_writes_nothing(capsys: pytest.CaptureFixture[s
     """Without --keep-going a bad first row stops the run before the header is written."""
     result = batch('{"age": 300}\n', capsys, "-f", "csv")
     assert result.code == DATA and result.out == ""
+
+
+# --- 3. bounded reads: no input can hang or exhaust memory --------------------------------
+
+HIMCALC = str(Path(sys.executable).with_name("himcalc"))
+
+
+def _env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k != "HIMCALC_DATA"}
+
+
+def _data_dir_with(tmp_path: Path, kind: str) -> Path:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(OCCUPATION.format(p50=50000))
+    if kind == "dev_zero":
+        (folder / "z.yaml").symlink_to("/dev/zero")
+    else:
+        os.mkfifo(folder / "z.yaml")
+    return folder
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not Path("/dev/zero").exists(),
+                    reason="needs POSIX FIFOs and /dev/zero")
+@pytest.mark.parametrize("kind", ["dev_zero", "fifo"])
+@pytest.mark.parametrize("mode", ["validate", "compare"])
+def test_data_directory_refuses_non_regular_files(kind: str, mode: str, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """A symlink to /dev/zero or a FIFO in a --data directory is refused at once, not read."""
+    folder = _data_dir_with(tmp_path, kind)
+    argv = (["data", "validate", str(folder)] if mode == "validate"
+            else ["--data", str(folder), "compare", "-f", "json"])
+    result = run(argv, capsys)
+    assert result.code == DATA and result.out == "" and result.seconds < 5
+    what = "a device" if kind == "dev_zero" else "a FIFO"
+    assert f"{folder / 'z.yaml'}: {what}, not a data file" in result.err
+    check_error_line(result.err)
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+@pytest.mark.parametrize("argv", [["compare", "--scenario", "-", "-f", "json"],
+                                  ["compare", "--scenario", "/dev/zero", "-f", "json"],
+                                  ["batch"], ["batch", "-i", "/dev/zero"]],
+                         ids=["scenario_stdin", "scenario_file", "batch_stdin", "batch_file"])
+def test_endless_input_is_bounded(argv: list[str]) -> None:
+    """An endless input (/dev/zero, as a file or on stdin) is refused after the size limit."""
+    with open("/dev/zero", "rb") as zero:
+        done = subprocess.run([HIMCALC, *argv], stdin=zero, capture_output=True, timeout=60,
+                              env=_env())
+    assert done.returncode == DATA and done.stdout == b""
+    assert b"larger than 2,000,000 bytes" in done.stderr or (
+        b"longer than 1,048,576 bytes" in done.stderr), done.stderr
+    check_error_line(done.stderr.decode())
+
+
+@pytest.mark.skipif(os.name != "posix", reason="closing fd 0 is POSIX")
+@pytest.mark.parametrize("argv", [["compare", "--scenario", "-", "-f", "json"], ["batch"]],
+                         ids=["scenario", "batch"])
+def test_closed_stdin_is_an_input_error(argv: list[str]) -> None:
+    """With stdin closed (`<&-`), reading it is a clear input error (exit 1), not exit 70."""
+    done = subprocess.run([HIMCALC, *argv], capture_output=True, timeout=60, env=_env(),
+                          stdin=None, preexec_fn=lambda: os.close(0))
+    assert done.returncode == DATA and done.stdout == b""
+    assert done.stderr.startswith(b"error: <stdin>: standard input is closed")
+    check_error_line(done.stderr.decode())
+
+
+# --- 4. every failure to read an input is that input's error ------------------------------
+
+GOOD = '{"id": "good", "pathways": "associate-hit"}\n'
+
+
+@pytest.mark.parametrize(("bad", "fragment"), [
+    ('{"id": "big", "age": ' + "9" * 5000 + "}\n", "more than 40 digits"),
+    ('{"id": "deep", "x": ' + "[" * 100_000 + "]" * 100_000 + "}\n", "nested too deep"),
+    ('{"id": "\\udc80"}\n', "lone surrogate"),
+    ('{"id": NaN}\n', "NaN is not a JSON number"),
+    ('{"id": Infinity}\n', "Infinity is not a JSON number"),
+    ('{"id": 1e999}\n', "must be a finite number"),
+    ('{"id": [1, 2]}\n', "must be a string, a number or null"),
+    (b'{"id": "caf\xe9"}\n', "not UTF-8 text (byte 0xe9 at column 12)"),
+], ids=["5000_digits", "deep_nesting", "lone_surrogate", "nan_id", "infinity_id",
+        "overflowing_id", "list_id", "latin1_id"])
+@pytest.mark.parametrize("lines", ["alone", "in_a_block"])
+def test_batch_unreadable_line_is_its_error(bad: str | bytes, fragment: str, lines: str,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """A line that cannot be read is its own error (exit 1, never 70); --keep-going keeps the
+    rows of every other line of the block, before and after it."""
+    bad_bytes = bad if isinstance(bad, bytes) else bad.encode()
+    content = bad_bytes if lines == "alone" else (GOOD.encode() + bad_bytes + GOOD.encode())
+    result = batch(content, capsys, "--keep-going")
+    assert result.code == DATA, result.err
+    assert "internal error" not in result.err and fragment in result.err, result.err
+    assert f"in.jsonl:{1 if lines == 'alone' else 2}" in result.err
+    assert ids_of(result.out) == ([] if lines == "alone" else ["good", "good"])
+
+
+def test_batch_csv_huge_field_is_its_rows_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """A CSV cell over 128 KiB is that row's error; --keep-going keeps the rows around it."""
+    content = ("id,pathways\na,associate-hit\nb," + "x" * 200_000 + "\nc,associate-hit\n")
+    result = batch(content, capsys, "--keep-going", name="in.csv")
+    assert result.code == DATA and "internal error" not in result.err
+    assert "in.csv:3: cannot read this CSV row: field larger than field limit" in result.err
+    assert ids_of(result.out) == ["a", "c"]
+
+
+def test_batch_csv_undecodable_row(capsys: pytest.CaptureFixture[str]) -> None:
+    """A CSV row with a byte that is not UTF-8 is its own error; the other rows are kept."""
+    content = b"id,pathways\na,associate-hit\nb\xff,associate-hit\nc,associate-hit\n"
+    result = batch(content, capsys, "--keep-going", name="in.csv")
+    assert result.code == DATA
+    assert "in.csv:3: not UTF-8 text (byte 0xff at column 2)" in result.err
+    assert ids_of(result.out) == ["a", "c"]
+
+
+def test_batch_5000_digit_csv_cell(capsys: pytest.CaptureFixture[str]) -> None:
+    """A 5,000-digit CSV number is the row's error, not an internal error."""
+    result = batch("id,age\na," + "9" * 5000 + "\n", capsys, name="in.csv")
+    assert result.code == DATA and "in.csv:2 (field 'age')" in result.err
+    assert "more than 40 digits" in result.err
+
+
+# --- 9. a leading byte-order mark is accepted in every text input ---------------------------
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("in.jsonl", '\ufeff{"id": "a", "pathways": "associate-hit"}\n'),
+    ("in.csv", "\ufeffid,pathways\na,associate-hit\n"),
+], ids=["jsonl", "csv"])
+def test_batch_accepts_bom(name: str, content: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Excel's "CSV UTF-8" (and a JSONL file) starting with a BOM is read; `id` is `id`."""
+    result = batch(content, capsys, name=name)
+    assert result.code == 0, result.err
+    assert ids_of(result.out) == ["a"]
+
+
+def test_scenario_and_data_accept_bom(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A scenario file, a scenario on stdin and a data file may start with a BOM."""
+    Path("me.yaml").write_text("\ufeffage: 40\n", encoding="utf-8")
+    plain = run(["compare", "--age", "40", "-f", "json"], capsys)
+    assert run(["compare", "--scenario", "me.yaml", "-f", "json"], capsys).out == plain.out
+    data = tmp_path / "occ.yaml"
+    data.write_text("\ufeff" + OCCUPATION.format(p50=50250), encoding="utf-8")
+    assert run(["data", "validate", str(data)], capsys).code == 0

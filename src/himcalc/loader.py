@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import stat
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -127,18 +128,44 @@ def _check_size(node: yaml.Node, file: str) -> None:
 
 
 def read_text(path: Path | resources.abc.Traversable, file: str) -> str:
+    """The text of a data or scenario file, read at most `MAX_FILE_BYTES` + 1 bytes.
+
+    Whatever the path names (a regular file, a pipe, /dev/zero), no more than the limit is
+    ever read, and a larger input is refused.
+    """
     try:
         if isinstance(path, Path):
             if path.is_dir():
                 raise _fail("is a directory, not a data file", file)
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise _fail(f"larger than {MAX_FILE_BYTES:,} bytes", file)
-        raw = path.read_bytes()
+            with path.open("rb") as fh:
+                raw = fh.read(MAX_FILE_BYTES + 1)
+        else:
+            raw = path.read_bytes()
     except DatasetError:
         raise
     except OSError as exc:
         raise _fail(f"cannot read: {exc.strerror or exc}", file) from None
-    return decode_text(raw, file)
+    return decode_text(check_size(raw, file), file)
+
+
+def read_stream(stream: Any, file: str) -> str:
+    """The text of a stream (stdin), read at most `MAX_FILE_BYTES` + 1 bytes."""
+    binary = getattr(stream, "buffer", None)
+    try:
+        if binary is not None:
+            raw = binary.read(MAX_FILE_BYTES + 1)
+        else:  # a text-only stream (a test runner's stdin)
+            raw = stream.read(MAX_FILE_BYTES + 1).encode("utf-8", "surrogateescape")
+    except OSError as exc:
+        raise _fail(f"cannot read: {exc.strerror or exc}", file) from None
+    return decode_text(check_size(raw, file), file)
+
+
+def check_size(raw: bytes, file: str) -> bytes:
+    if len(raw) > MAX_FILE_BYTES:
+        raise _fail(f"larger than {MAX_FILE_BYTES:,} bytes (the limit of a data or scenario "
+                    "file)", file)
+    return raw
 
 
 def decode_text(raw: bytes, file: str) -> str:
@@ -382,7 +409,24 @@ def user_files(path: Path) -> list[tuple[str, Path]]:
     files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
     if not files:
         raise DatasetError(f"{path}: no .yaml files in this directory")
+    for p in files:
+        _regular_file(p)
     return [(str(p), p) for p in files]
+
+
+def _regular_file(path: Path) -> None:
+    """Refuse what a data directory should not hold: a device, FIFO or socket (also behind a
+    symlink) could be endless (/dev/zero) or block forever (a FIFO with no writer)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise DatasetError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(mode):
+        kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode)
+                or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "a directory"
+                if stat.S_ISDIR(mode) else "not a regular file")
+        raise DatasetError(f"{path}: {kind}, not a data file: himcalc reads only regular "
+                           "files in a data directory")
 
 
 def collect(files: Iterable[tuple[str, Any]], into: Datasets | None = None) -> tuple[

@@ -50,23 +50,101 @@ EXTRA_FIELDS = ("id", "pathways", "institution")
 """Fields a batch record may carry besides the scenario's own."""
 
 
-def _records(stream: TextIO, fmt: InputFormat, name: str) -> Iterator[tuple[int, Any]]:
+MAX_LINE_BYTES = 1_048_576
+"""The longest input line read (1 MiB): a longer one stops the run (README, "Exit codes")."""
+
+BOM = b"\xef\xbb\xbf"
+
+
+def _lines(stream: Any, name: str) -> Iterator[tuple[int, str | InputError]]:
+    """(line number, text) of every input line, read at most `MAX_LINE_BYTES` + 1 at a time.
+
+    A leading UTF-8 byte-order mark (Excel's "CSV UTF-8") is dropped; a line that is not
+    UTF-8 is that line's error (the others are read on); a line longer than the limit stops
+    the input (raising `InputError`: an endless line, /dev/zero, is not JSON Lines or CSV).
+    """
+    readline = getattr(stream, "buffer", stream).readline
+    number = 0
+    while True:
+        raw = readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        if isinstance(raw, str):  # a text-only stream (a test runner's stdin)
+            raw = raw.encode("utf-8", "surrogateescape")
+        number += 1
+        if len(raw) > MAX_LINE_BYTES:
+            raise InputError(f"{name}:{number}: line longer than {MAX_LINE_BYTES:,} bytes; "
+                             "stopped reading (is this JSON Lines or CSV?)")
+        if number == 1 and raw.startswith(BOM):
+            raw = raw[len(BOM):]
+        try:
+            yield number, raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield number, InputError(f"{name}:{number}: not UTF-8 text (byte "
+                                     f"0x{raw[exc.start]:02x} at column {exc.start + 1}); "
+                                     "save the file as UTF-8")
+
+
+def _records(stream: Any, fmt: InputFormat, name: str) -> Iterator[tuple[int, Any]]:
     """(line number, record) for every non-blank input line: the line's text for JSON Lines
-    (parsed where it is worked on), a dict or the error found for a CSV row."""
+    (parsed where it is worked on), a dict for a CSV row, or the error found reading it."""
+    lines = _lines(stream, name)
     if fmt is InputFormat.jsonl:
-        for number, line in enumerate(stream, start=1):
-            if line.strip():
+        for number, line in lines:
+            if not isinstance(line, str) or line.strip():
                 yield number, line
         return
-    reader = csv.DictReader(stream)
-    _check_header(reader.fieldnames or [], name)
-    for row in reader:
+    yield from _csv_rows(lines, name)
+
+
+def _csv_rows(lines: Iterator[tuple[int, str | InputError]], name: str
+              ) -> Iterator[tuple[int, Any]]:
+    """The rows of CSV `lines` as dicts of the non-empty cells; a row that cannot be read
+    (a line not UTF-8, a cell over the csv module's 128 KiB, a ragged row) is its error."""
+    bad: list[tuple[int, InputError]] = []
+
+    def texts() -> Iterator[str]:
+        for number, line in lines:
+            if isinstance(line, InputError):
+                bad.append((number, line))
+                yield "\n"  # an empty row in its place, so line numbers stay right
+            else:
+                yield line
+
+    reader = csv.reader(texts())
+    header: list[str] | None = None
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            row, error = None, InputError(f"{name}:{reader.line_num}: cannot read this CSV "
+                                          f"row: {exc}")
+        else:
+            error = None
         number = reader.line_num
-        if None in row or any(v is None for v in row.values()):
-            yield number, InputError(f"{name}:{number}: expected "
-                                     f"{len(reader.fieldnames or [])} fields as in the header")
+        if bad:  # the row holds a line that is not UTF-8: that line's error stands for it
+            if header is None:
+                raise bad[0][1]
+            yield from bad
+            bad.clear()
             continue
-        yield number, {k: v for k, v in row.items() if v not in ("", None)}
+        if header is None:
+            if error is not None:
+                raise error
+            header = row or []
+            _check_header(header, name)
+            continue
+        if error is not None:
+            yield number, error
+        elif not row:
+            continue
+        elif len(row) != len(header):
+            yield number, InputError(f"{name}:{number}: expected {len(header)} fields as in "
+                                     f"the header, found {len(row)}")
+        else:
+            yield number, {k: v for k, v in zip(header, row, strict=True) if v != ""}
 
 
 def _check_header(fields: list[str], name: str) -> None:
@@ -88,7 +166,7 @@ def _check_header(fields: list[str], name: str) -> None:
 
 
 def _blocks(records: Iterator[tuple[int, Any]]) -> Iterator[list[tuple[int, Any]]]:
-    """`records` in lists of `BLOCK`; on undecodable input, the lines read before it first."""
+    """`records` in lists of `BLOCK`; when the input stops, the lines read before it first."""
     block: list[tuple[int, Any]] = []
     try:
         for item in records:
@@ -96,7 +174,7 @@ def _blocks(records: Iterator[tuple[int, Any]]) -> Iterator[list[tuple[int, Any]
             if len(block) >= BLOCK:
                 yield block
                 block = []
-    except UnicodeDecodeError:
+    except InputError:  # the input stops (a line over the limit): its rows before, first
         if block:
             yield block
         raise
@@ -163,10 +241,18 @@ def batch(
     name = "<stdin>" if input_ is None or str(input_) == "-" else str(input_)
     if input_ is None or str(input_) == "-":
         stream = sys.stdin
+        if stream is None or getattr(stream, "closed", False):
+            raise InputError("<stdin>: standard input is closed; give the scenarios on stdin "
+                             "or with --input FILE")
     else:
-        if not input_.is_file():
+        if not input_.exists():
             raise UsageError(f"{input_}: no such file")
-        stream = input_.open(encoding="utf-8", newline="")
+        if input_.is_dir():
+            raise UsageError(f"{input_}: is a directory, not a file of scenarios")
+        try:
+            stream = input_.open("rb")
+        except OSError as exc:
+            raise InputError(f"{input_}: cannot read: {exc.strerror or exc}") from None
     job = Job(name=name, csv_out=output_format is OutputFormat.csv, keep_going=keep_going)
     out = sys.stdout
     header = csv_header().encode() if job.csv_out else b""  # written with the first rows
@@ -197,8 +283,6 @@ def batch(
         else:
             _DATA = data
             _in_workers(itertools.chain(started, blocks), job, workers, emit)
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x})") from None
     finally:
         _DATA = None
         out.flush()
@@ -242,7 +326,7 @@ def _in_workers(blocks: Iterator[list[tuple[int, Any]]], job: Any, workers: int,
                 pending.append(pool.submit(_work, block, job))
                 if len(pending) >= 2 * workers:
                     emit(pending.popleft().result())
-        except UnicodeDecodeError:  # write the rows of the lines read before it
+        except InputError:  # the input stopped: write the rows of the lines read before it
             while pending:
                 emit(pending.popleft().result())
             raise

@@ -38,8 +38,10 @@ def _read_scenario_file(path: Path) -> dict[str, Any]:
 
     if str(path) == "-":
         name = "<stdin>"
-        stream = getattr(sys.stdin, "buffer", None)  # test runners may give a text-only stdin
-        text = loader.decode_text(stream.read(), name) if stream else sys.stdin.read()
+        if sys.stdin is None or getattr(sys.stdin, "closed", False):
+            raise InputError("<stdin>: standard input is closed; give the scenario on stdin "
+                             "or as a file (--scenario FILE)")
+        text = loader.read_stream(sys.stdin, name)
     else:
         name = str(path)
         text = loader.read_text(path, name)
