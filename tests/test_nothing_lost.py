@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -187,3 +188,81 @@ def test_ctrl_c_exits_130_without_traceback() -> None:
     assert proc.returncode == ExitCode.INTERRUPTED
     assert b"Traceback" not in err and b"KeyboardInterrupt" not in err
     assert out == b""
+
+
+# --- the safe writer (issue 15, kind 6) -----------------------------------------------------
+
+
+def _device_node(tmp_path: Path) -> Path:
+    """A character device like /dev/null, made in tmp_path (needs the right to mknod)."""
+    node = tmp_path / "null"
+    try:
+        os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except (PermissionError, AttributeError, OSError):
+        pytest.skip("cannot make a device node here (not root, or no CAP_MKNOD)")
+    return node
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+def test_schema_never_replaces_a_device_or_fifo(kind: str, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """`data schema -o` naming a device node or FIFO is refused; the node stays what it was."""
+    if kind == "device":
+        target = _device_node(tmp_path)
+    else:
+        target = tmp_path / "pipe"
+        os.mkfifo(target)
+    before = target.stat()
+    assert main_entry(["data", "schema", "-o", str(target)]) == ExitCode.DATA_ERROR
+    out, err = capsys.readouterr()
+    after = target.stat()
+    what = "a device" if kind == "device" else "a FIFO"
+    assert err == (f"error: {target}: {what}, not a regular file; himcalc writes only regular "
+                   "files (use '-' for stdout)\n")
+    assert out == "" and (after.st_mode, after.st_ino, after.st_rdev) == (
+        before.st_mode, before.st_ino, before.st_rdev)
+    assert _leftovers(tmp_path) == []
+
+
+def test_schema_refuses_a_write_protected_file(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """A write-protected file (chmod 444) is not replaced, even by root (a rename could)."""
+    target = tmp_path / "schema.json"
+    target.write_text("keep\n")
+    target.chmod(0o444)
+    try:
+        assert main_entry(["data", "schema", "-o", str(target)]) == ExitCode.DATA_ERROR
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: {target}: write-protected; not replaced")
+        assert target.read_text() == "keep\n" and target.stat().st_mode & 0o777 == 0o444
+    finally:
+        target.chmod(0o644)
+
+
+def test_schema_dash_is_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`-o -` writes to stdout (what `data schema` alone prints) and creates no file `-`."""
+    assert main_entry(["data", "schema"]) == ExitCode.OK
+    expected = capsys.readouterr().out
+    assert main_entry(["data", "schema", "-o", "-"]) == ExitCode.OK
+    assert capsys.readouterr().out == expected
+    assert not (tmp_path / "-").exists()
+
+
+def test_schema_through_a_symlink_keeps_the_link(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """A symlink to a regular file is written through, as `>` does: the link stays a link."""
+    real = tmp_path / "real.json"
+    real.write_text("old\n")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    assert main_entry(["data", "schema", "-o", str(link)]) == ExitCode.OK
+    capsys.readouterr()
+    assert link.is_symlink() and SCHEMA_MARK in real.read_text()
+
+
+def test_chart_file_dash_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--chart-file -` is a usage error before any output (it would mix with the report)."""
+    assert main_entry(["compare", "--chart-file", "-", "-f", "json"]) == ExitCode.USAGE
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("error: --chart-file -:")

@@ -105,7 +105,10 @@ def draw_charts(curves: dict[str, list[float]], paybacks: dict[str, float | None
         sys.stdout.write(charts.draw_terminal(curves, paybacks) + "\n")
 
 
-def _check_chart(chart: bool, fmt: Format) -> None:
+def _check_chart(chart: bool, fmt: Format, chart_file: Path | None = None) -> None:
+    if chart_file is not None and str(chart_file) == "-":
+        raise UsageError("--chart-file -: the chart would be mixed with the report on stdout; "
+                         "name a .svg or .png file")
     if chart and fmt not in (Format.table, Format.markdown):
         raise UsageError("--chart draws in table format only; use --chart-file with -f "
                          f"{fmt.value}")
@@ -136,7 +139,7 @@ def compare(
     from himcalc.engine.metrics import evaluate
     from himcalc.engine.plan import make_plan
 
-    _check_chart(chart, fmt)
+    _check_chart(chart, fmt, chart_file)
     data = load_data()
     rows: list[dict] = []
     curves: dict[str, list[float]] = {}
@@ -256,7 +259,7 @@ def show(
     from himcalc.engine.metrics import evaluate
     from himcalc.engine.plan import make_plan
 
-    _check_chart(chart, fmt)
+    _check_chart(chart, fmt, chart_file)
     data = load_data()
     scenario = scenario_from(flags or {}, institution=institution)
     [pid] = resolve_pathways(data, [pathway], scenario)
