@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -266,3 +267,75 @@ def test_chart_file_dash_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main_entry(["compare", "--chart-file", "-", "-f", "json"]) == ExitCode.USAGE
     out, err = capsys.readouterr()
     assert out == "" and err.startswith("error: --chart-file -:")
+
+
+# --- SIGTERM and worker processes (issue 15, kind 7) ---------------------------------------
+
+
+def _children(pid: int) -> set[int]:
+    """Child pids of `pid`, from every one of its threads (Linux /proc)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found.update(int(c) for c in (task / "children").read_text().split())
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Whether `pid` exists and is not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _batch_with_workers() -> tuple[subprocess.Popen, set[int]]:
+    """A `batch --jobs 2` fed three blocks of lines on a pipe kept open, and its workers."""
+    line = b'{"id": 1, "pathways": "associate-hit"}\n'
+    proc = subprocess.Popen([HIMCALC, "batch", "--jobs", "2"], stdin=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env())
+    assert proc.stdin is not None
+    proc.stdin.write(line * 3 * 4096)
+    proc.stdin.flush()  # stdin stays open: batch waits for more, its workers alive
+    deadline = time.monotonic() + 60
+    workers: set[int] = set()
+    while time.monotonic() < deadline and len(workers) < 2:
+        workers = _children(proc.pid)
+        time.sleep(0.1)
+    assert len(workers) == 2, "the batch did not start its two workers"
+    return proc, workers
+
+
+def _gone(pids: set[int], timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not any(_alive(p) for p in pids):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_sigterm_on_batch_leaves_no_process() -> None:
+    """SIGTERM on a batch with workers exits 143, no traceback, and no process of it remains."""
+    proc, workers = _batch_with_workers()
+    with proc:
+        try:
+            proc.send_signal(signal.SIGTERM)
+            code = proc.wait(timeout=30)
+            err = proc.stderr.read() if proc.stderr else b""
+        finally:
+            proc.kill()
+    assert code == ExitCode.TERMINATED
+    assert b"Traceback" not in err
+    assert _gone(workers), f"workers still alive: {[p for p in workers if _alive(p)]}"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_workers_exit_when_batch_is_killed() -> None:
+    """Workers exit when their batch process dies without a word (SIGKILL)."""
+    proc, workers = _batch_with_workers()
+    with proc:
+        proc.kill()
+        proc.wait(timeout=30)
+    assert _gone(workers), f"workers outlived their parent: {[p for p in workers if _alive(p)]}"

@@ -13,6 +13,11 @@ class ExitCode(IntEnum):
     USAGE = 2
     INTERNAL = 70
     INTERRUPTED = 130
+    TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process killed by it
+
+
+class Terminated(BaseException):  # noqa: N818 (like KeyboardInterrupt, not an error)
+    """SIGTERM arrived: unwind like Ctrl-C (workers stopped, temp files removed), exit 143."""
 
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}

@@ -207,11 +207,39 @@ def _work(block: list[tuple[int, Any]], job: Any) -> Any:
     return run_block(_DATA, block, job)
 
 
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl-C to the batch process, which stops them (exit 130)."""
+def _worker_init(parent: int) -> None:
+    """Set up a worker process: it leaves Ctrl-C and SIGTERM to the batch process, which
+    stops it, and it exits when that process is gone, however it ended (even SIGKILL)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited by fork
+    _die_with_parent(parent)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to send SIGKILL when the parent dies (prctl PR_SET_PDEATHSIG); elsewhere a
+    thread polls the parent's pid. Either way, a parent already gone means exit now."""
+    import threading
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig, sigkill = 1, 9
+        if libc.prctl(pr_set_pdeathsig, sigkill, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl")
+    except (OSError, AttributeError):  # not Linux: watch the parent instead
+        def watch() -> None:
+            import time
+
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # it died before prctl took effect
+        os._exit(1)
 
 
 def batch(
@@ -318,8 +346,10 @@ def _in_workers(blocks: Iterator[list[tuple[int, Any]]], job: Any, workers: int,
     # garbage collector need not write to them: their pages stay shared with this process
     # instead of being copied into each worker (the use `gc.freeze` is documented for).
     gc.freeze()
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts)
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init,
+                               initargs=(os.getpid(),))
     pending: deque = deque()
+    finished = False
     try:
         try:
             for block in blocks:
@@ -332,6 +362,17 @@ def _in_workers(blocks: Iterator[list[tuple[int, Any]]], job: Any, workers: int,
             raise
         while pending:
             emit(pending.popleft().result())
+        finished = True
     finally:
+        if not finished:  # an error, Ctrl-C or SIGTERM: stop the workers now, mid-block
+            for pid in list(getattr(pool, "_processes", None) or {}):
+                _terminate(pool, pid)
         pool.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()
+
+
+def _terminate(pool: Any, pid: int) -> None:
+    """SIGTERM one of the pool's worker processes (`_processes`: CPython's, 3.8 to 3.13)."""
+    process = (pool._processes or {}).get(pid)
+    if process is not None and process.is_alive():
+        process.terminate()

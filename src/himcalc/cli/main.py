@@ -1,14 +1,15 @@
 """The `himcalc` command: global options, sub-commands, and the one place errors become exits.
 
 Exit codes (README, "Exit codes"): 0 ok; 1 data or input error; 2 usage error; 70 internal
-error (a bug: please report it); 130 interrupted (Ctrl-C). Errors are one `error: …` line on
-stderr; `--debug` shows the traceback instead.
+error (a bug: please report it); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM). Errors
+are one `error: …` line on stderr; `--debug` shows the traceback instead.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+import signal
 import sys
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
@@ -20,7 +21,7 @@ from typer.exceptions import TyperException
 
 from himcalc import __version__
 from himcalc.cli.common import STATE
-from himcalc.errors import ExitCode, HimcalcError, error_lines
+from himcalc.errors import ExitCode, HimcalcError, Terminated, error_lines
 
 COMMAND_MODULES: dict[str, str] = {
     "compare": "himcalc.cli.reports",
@@ -124,6 +125,29 @@ def main_entry(argv: list[str] | None = None) -> int:
     """Run the app and map every outcome to a documented exit code."""
     args = sys.argv[1:] if argv is None else argv
     STATE.debug = "--debug" in args
+    previous = _on_sigterm()
+    try:
+        return _run(args)
+    except Terminated:
+        return ExitCode.TERMINATED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _on_sigterm() -> Any:
+    """Make SIGTERM raise `Terminated` (handled like Ctrl-C); the handler it replaces."""
+    def terminated(signum: int, frame: Any) -> None:
+        raise Terminated()
+
+    try:
+        return signal.signal(signal.SIGTERM, terminated)
+    except (ValueError, OSError, AttributeError):  # not the main thread, or no SIGTERM
+        return None
+
+
+def _run(args: list[str]) -> int:
+    """Run the app; every outcome but SIGTERM becomes its exit code here."""
     try:
         result = app(args=args, prog_name="himcalc", standalone_mode=False)
         return result if isinstance(result, int) else ExitCode.OK
