@@ -6,6 +6,7 @@ a file of the corpus cannot: batch lines and CSV, flags, stdin, devices, signals
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -393,3 +394,30 @@ def test_scenario_and_data_accept_bom(tmp_path: Path, capsys: pytest.CaptureFixt
     data = tmp_path / "occ.yaml"
     data.write_text("\ufeff" + OCCUPATION.format(p50=50250), encoding="utf-8")
     assert run(["data", "validate", str(data)], capsys).code == 0
+
+
+# --- 8. CSV that cannot attack the spreadsheet it is opened in -----------------------------
+
+
+def test_batch_csv_neutralises_formulas(capsys: pytest.CaptureFixture[str]) -> None:
+    """Text ids starting with = + - @ tab or CR get a leading '; numeric ids stay numbers."""
+    ids = ['=HYPERLINK("http://x")', "@SUM(A1)", "+1", "-x", "\tt", "plain"]
+    content = "".join(json.dumps({"id": i, "pathways": "associate-hit"}) + "\n" for i in ids)
+    content += '{"id": -5, "pathways": "associate-hit"}\n{"id": "\\rr"}\n'
+    result = batch(content, capsys, "-f", "csv")
+    assert result.code == 0, result.err
+    import csv as csv_module
+
+    rows = list(csv_module.DictReader(io.StringIO(result.out, newline="")))
+    assert [r["id"] for r in rows[:7]] == ["'" + i for i in ids[:-1]] + ["plain", "-5"]
+    assert all(not r["npv"].startswith("'") for r in rows[:7])
+    assert "\n'\rr,coding-certificate," in result.out  # a carriage return first, too
+
+
+def test_compare_csv_negative_numbers_untouched(capsys: pytest.CaptureFixture[str]) -> None:
+    """A negative NPV in CSV/TSV stays a number (-8721.0), never '-8721.0."""
+    for fmt, sep in (("csv", ","), ("tsv", "\t")):
+        result = run(["compare", "coding-certificate", "--horizon", "5", "-f", fmt], capsys)
+        header, row = result.out.splitlines()[:2]
+        npv = row.split(sep)[header.split(sep).index("npv")]
+        assert npv.startswith("-") and float(npv) < 0
