@@ -421,3 +421,29 @@ def test_compare_csv_negative_numbers_untouched(capsys: pytest.CaptureFixture[st
         header, row = result.out.splitlines()[:2]
         npv = row.split(sep)[header.split(sep).index("npv")]
         assert npv.startswith("-") and float(npv) < 0
+
+
+# --- 11. data validate runs the checks the commands run ------------------------------------
+
+RETIRE_AT_22 = """parameters:
+  - id: retire_age
+    value: 22
+    unit: years
+    source: {title: Local survey, url: https://example.org/s, year: 2025}
+"""
+
+
+def test_validate_refuses_data_no_command_can_use(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """A retirement age in range (22) but below the start age (25) makes every horizon
+    negative: `data validate` says so (exit 1), as `compare` refuses it."""
+    path = tmp_path / "params.yaml"
+    path.write_text(RETIRE_AT_22)
+    compare = run(["--data", str(path), "compare", "-f", "json"], capsys)
+    assert compare.code == DATA and "retire_age must be above age (25)" in compare.err
+    result = run(["data", "validate", str(path)], capsys)
+    assert result.code == DATA and result.out == ""
+    assert result.err == (f"error: {path}: no command can price any pathway with the default "
+                          "scenario: horizon is -3 years: retire_age must be above age (25)\n")
+    as_json = run(["data", "validate", str(path), "-f", "json"], capsys)
+    assert as_json.code == DATA and "horizon is -3 years" in json.loads(as_json.out)[0]["message"]
