@@ -447,3 +447,84 @@ def test_validate_refuses_data_no_command_can_use(tmp_path: Path,
                           "scenario: horizon is -3 years: retire_age must be above age (25)\n")
     as_json = run(["data", "validate", str(path), "-f", "json"], capsys)
     assert as_json.code == DATA and "horizon is -3 years" in json.loads(as_json.out)[0]["message"]
+
+
+# --- issue 16 §9-10: flags exit 2 naming the flag; conflicts; -h, -V; NO_COLOR ------------
+
+
+@pytest.mark.parametrize(("argv", "names"), [
+    (["simulate", "--within", "nan"], "--within"),
+    (["simulate", "--within", "-3"], "--within"),
+    (["simulate", "--salary-spread", "7"], "--salary-spread"),
+    (["loan", "--plan", "rap", "--income", "nan", "--principal", "1000"], "--income"),
+    (["loan", "--principal", "1000", "--rate", "-1%"], "--rate"),
+    (["compare", "--age", "70"], "--age 70"),
+    (["compare", "--salary-kept", "1.5"], "'--salary-kept'"),
+    (["compare", "--completion-probability", "120%"], "--completion-probability"),
+    (["compare", "--horizon", "50", "--retire-age", "60"], "--horizon and --retire-age"),
+    (["compare", "--study-mode", "half-time"], "'--study-mode'"),
+], ids=["within_nan", "within_negative", "salary_spread_7", "income_nan", "rate_negative",
+        "age_70", "salary_kept_1.5", "probability_120%", "horizon_and_retire_age",
+        "unknown_study_mode"])
+def test_bad_flag_value_is_a_usage_error(argv: list[str], names: str,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """A malformed, out-of-range or conflicting flag value exits 2, naming the flag as typed."""
+    result = run([*argv, "-f", "json"], capsys)
+    assert result.code == USAGE, result.err
+    assert result.out == "" and names in result.err, result.err
+    check_error_line(result.err)
+
+
+def test_age_past_retirement_in_a_scenario_file(capsys: pytest.CaptureFixture[str]) -> None:
+    """age: 70 in a scenario file is that file's error (exit 1) naming its line, not exit 2."""
+    Path("me.yaml").write_text("# me\nage: 70\n")
+    result = run(["compare", "--scenario", "me.yaml", "-f", "json"], capsys)
+    assert result.code == DATA and result.err.startswith("error: me.yaml:2 (field 'age'): 70")
+
+
+def test_flag_replaces_the_files_other_horizon(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--retire-age` over a file's `horizon` is used, with a note: the same as the flag alone."""
+    Path("me.yaml").write_text("horizon: 30\n")
+    both = run(["compare", "--scenario", "me.yaml", "--retire-age", "60", "-f", "json"], capsys)
+    alone = run(["compare", "--retire-age", "60", "-f", "json"], capsys)
+    assert both.code == 0 and both.out == alone.out
+    assert "note: --retire-age replaces the horizon of me.yaml" in both.err
+
+
+def test_horizon_and_retire_age_in_one_batch_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """A batch line giving both horizon and retire_age is the line's error."""
+    result = batch('{"horizon": 30, "retire_age": 60}\n', capsys)
+    assert result.code == DATA and "in.jsonl:1" in result.err
+    assert "horizon and retire_age both set the horizon" in result.err
+
+
+@pytest.mark.parametrize("argv", [["-h"], ["compare", "-h"], ["data", "validate", "-h"]])
+def test_short_help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """`-h` is `--help`, for the program and its commands."""
+    result = run(argv, capsys)
+    assert result.code == 0 and "Usage: himcalc" in result.out
+
+
+def test_short_version() -> None:
+    """`himcalc -V` prints the version, as `--version` does."""
+    done = subprocess.run([HIMCALC, "-V"], capture_output=True, text=True, timeout=60)
+    same = subprocess.run([HIMCALC, "--version"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout == same.stdout and done.stdout.startswith(
+        "himcalc ")
+
+
+def test_empty_no_color_means_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NO_COLOR="" leaves colour on (no-color.org: only a non-empty value disables it)."""
+    from himcalc.render import chart, report
+
+    seen: list[bool] = []
+    monkeypatch.setattr("himcalc.render.terminal.print_report",
+                        lambda rep, stream, no_color=False: seen.append(no_color))
+    monkeypatch.setattr(report, "is_terminal", lambda stream: True)
+    monkeypatch.setattr(chart.sys.stdout, "isatty", lambda: True, raising=False)
+    rep = report.Report(rows=[], columns=[])
+    for value, expected in (("", False), ("1", True)):
+        monkeypatch.setenv("NO_COLOR", value)
+        report.render(rep, report.Format.table)
+        assert seen[-1] is expected
+        assert chart._color_wanted() is not expected

@@ -121,11 +121,11 @@ def loan(
     """
     chosen = _check_options(plan, years, income, dependents, income_growth)
     if not math.isfinite(principal):
-        raise InputError(f"--principal must be a finite number of dollars, not {principal}")
+        raise UsageError(f"--principal must be a finite number of dollars, not {principal}")
     if rate is not None and not math.isfinite(rate):
-        raise InputError("--rate must be a finite rate, e.g. 6.52%")
+        raise UsageError("--rate must be a finite rate, e.g. 6.52%")
     if rate is not None and rate < 0:
-        raise InputError(f"--rate must be 0% or more, not {rate_text(rate)}")
+        raise UsageError(f"--rate must be 0% or more, not {rate_text(rate)}")
 
     need_data = rate is None or years is None
     data = load_data() if need_data else None
@@ -199,9 +199,9 @@ def _check_options(plan: LoanPlan | None, years: int | None, income: float | Non
         raise UsageError("--plan rap needs --income (adjusted gross income, dollars a year; "
                          "0 is valid), e.g. --income 45000")
     if not math.isfinite(income):
-        raise InputError(f"--income must be a finite number of dollars, not {income}")
+        raise UsageError(f"--income must be a finite number of dollars, not {income}")
     if income_growth is not None and not -1 < income_growth <= 1:
-        raise InputError("--income-growth must be more than -100% and at most 100% a year")
+        raise UsageError("--income-growth must be more than -100% and at most 100% a year")
     return chosen
 
 

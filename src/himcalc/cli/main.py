@@ -89,6 +89,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="Payback, NPV and IRR of Health Information Management credentials.\n\n"
     "Start with: himcalc compare",
 )
@@ -103,7 +104,8 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     version: Annotated[bool, typer.Option(
-        "--version", callback=_version, is_eager=True, help="Print the version and exit.")
+        "--version", "-V", callback=_version, is_eager=True,
+        help="Print the version and exit.")
     ] = False,
     data: Annotated[Path | None, typer.Option(
         "--data", envvar="HIMCALC_DATA", show_envvar=True,

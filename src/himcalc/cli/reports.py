@@ -147,7 +147,7 @@ def compare(
     notes: list[str] = []
     several = len(institution or []) > 1
     for inst in institution or [None]:
-        scenario = scenario_from(flags or {}, institution=inst)
+        scenario = scenario_from(flags or {}, data=data, institution=inst)
         for pid in resolve_pathways(data, pathways, scenario):
             plan = make_plan(data, scenario, pid)
             metrics, flows = evaluate(plan)
@@ -261,7 +261,7 @@ def show(
 
     _check_chart(chart, fmt, chart_file)
     data = load_data()
-    scenario = scenario_from(flags or {}, institution=institution)
+    scenario = scenario_from(flags or {}, data=data, institution=institution)
     [pid] = resolve_pathways(data, [pathway], scenario)
     plan = make_plan(data, scenario, pid)
     metrics, flows = evaluate(plan)

@@ -75,7 +75,7 @@ def render(report: Report, fmt: Format, stream: TextIO | None = None) -> str | N
     if fmt is Format.table and is_terminal(stream):
         from himcalc.render.terminal import print_report  # rich only for a terminal
 
-        print_report(report, stream, no_color="NO_COLOR" in os.environ)
+        print_report(report, stream, no_color=bool(os.environ.get("NO_COLOR")))
         return None
     return _text(report, markdown=fmt is Format.markdown)
 
