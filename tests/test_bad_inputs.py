@@ -194,14 +194,14 @@ def test_unreadable_data_file(mode: str, tmp_path: Path, monkeypatch: pytest.Mon
     """A file that cannot be read (PermissionError, simulated so it works as root) is exit 1."""
     target = tmp_path / "locked.yaml"
     target.write_text("occupations: []\n")
-    real = Path.read_bytes
+    real = Path.open
 
-    def read_bytes(self: Path) -> bytes:
+    def open_(self: Path, *args: object, **kwargs: object) -> object:
         if self.name == target.name:
             raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(Path, "open", open_)
     assert_refused(run(_data_argv(str(target), mode), capsys), ExitCode.DATA_ERROR,
                    str(target), fragments=("cannot read", "permission denied"))
 

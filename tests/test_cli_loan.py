@@ -296,16 +296,16 @@ def test_bare_rate_is_refused_with_hint(capsys: pytest.CaptureFixture[str]) -> N
         (["--principal", "nan"], 2, "--principal"),
         (["--years", "0"], 2, "--years"),
         (["--plan", "monthly"], 2, "--plan"),
-        (["--rate", "-1%"], 1, "--rate must be 0% or more"),
-        (["--plan", "rap", "--income", "inf"], 1, "--income must be a finite number"),
-        (["--plan", "rap", "--income", "1", "--income-growth", "-100%"], 1, "--income-growth"),
+        (["--rate", "-1%"], 2, "--rate must be 0% or more"),
+        (["--plan", "rap", "--income", "inf"], 2, "--income must be a finite number"),
+        (["--plan", "rap", "--income", "1", "--income-growth", "-100%"], 2, "--income-growth"),
     ],
 )
 def test_bad_options_are_one_line_errors(
     args: list[str], code: int, fragment: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Conflicting or missing options exit 2 (usage) and invalid values exit 1 (input), each
-    with a single `error:` line naming the option, as documented in cli/main.py."""
+    """Conflicting, missing, malformed or out-of-range options exit 2 (usage), each with a
+    single `error:` line naming the option, as the README's exit codes say (issue 16 §9)."""
     argv = ["loan", *([] if "--principal" in args else ["--principal", "1000"]), *args]
     assert main_entry(argv) == code
     captured = capsys.readouterr()

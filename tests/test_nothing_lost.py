@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -187,3 +189,153 @@ def test_ctrl_c_exits_130_without_traceback() -> None:
     assert proc.returncode == ExitCode.INTERRUPTED
     assert b"Traceback" not in err and b"KeyboardInterrupt" not in err
     assert out == b""
+
+
+# --- the safe writer (issue 15, kind 6) -----------------------------------------------------
+
+
+def _device_node(tmp_path: Path) -> Path:
+    """A character device like /dev/null, made in tmp_path (needs the right to mknod)."""
+    node = tmp_path / "null"
+    try:
+        os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except (PermissionError, AttributeError, OSError):
+        pytest.skip("cannot make a device node here (not root, or no CAP_MKNOD)")
+    return node
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+def test_schema_never_replaces_a_device_or_fifo(kind: str, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """`data schema -o` naming a device node or FIFO is refused; the node stays what it was."""
+    if kind == "device":
+        target = _device_node(tmp_path)
+    else:
+        target = tmp_path / "pipe"
+        os.mkfifo(target)
+    before = target.stat()
+    assert main_entry(["data", "schema", "-o", str(target)]) == ExitCode.DATA_ERROR
+    out, err = capsys.readouterr()
+    after = target.stat()
+    what = "a device" if kind == "device" else "a FIFO"
+    assert err == (f"error: {target}: {what}, not a regular file; himcalc writes only regular "
+                   "files (use '-' for stdout)\n")
+    assert out == "" and (after.st_mode, after.st_ino, after.st_rdev) == (
+        before.st_mode, before.st_ino, before.st_rdev)
+    assert _leftovers(tmp_path) == []
+
+
+def test_schema_refuses_a_write_protected_file(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """A write-protected file (chmod 444) is not replaced, even by root (a rename could)."""
+    target = tmp_path / "schema.json"
+    target.write_text("keep\n")
+    target.chmod(0o444)
+    try:
+        assert main_entry(["data", "schema", "-o", str(target)]) == ExitCode.DATA_ERROR
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: {target}: write-protected; not replaced")
+        assert target.read_text() == "keep\n" and target.stat().st_mode & 0o777 == 0o444
+    finally:
+        target.chmod(0o644)
+
+
+def test_schema_dash_is_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`-o -` writes to stdout (what `data schema` alone prints) and creates no file `-`."""
+    assert main_entry(["data", "schema"]) == ExitCode.OK
+    expected = capsys.readouterr().out
+    assert main_entry(["data", "schema", "-o", "-"]) == ExitCode.OK
+    assert capsys.readouterr().out == expected
+    assert not (tmp_path / "-").exists()
+
+
+def test_schema_through_a_symlink_keeps_the_link(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """A symlink to a regular file is written through, as `>` does: the link stays a link."""
+    real = tmp_path / "real.json"
+    real.write_text("old\n")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    assert main_entry(["data", "schema", "-o", str(link)]) == ExitCode.OK
+    capsys.readouterr()
+    assert link.is_symlink() and SCHEMA_MARK in real.read_text()
+
+
+def test_chart_file_dash_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--chart-file -` is a usage error before any output (it would mix with the report)."""
+    assert main_entry(["compare", "--chart-file", "-", "-f", "json"]) == ExitCode.USAGE
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("error: --chart-file -:")
+
+
+# --- SIGTERM and worker processes (issue 15, kind 7) ---------------------------------------
+
+
+def _children(pid: int) -> set[int]:
+    """Child pids of `pid`, from every one of its threads (Linux /proc)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found.update(int(c) for c in (task / "children").read_text().split())
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Whether `pid` exists and is not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _batch_with_workers() -> tuple[subprocess.Popen, set[int]]:
+    """A `batch --jobs 2` fed three blocks of lines on a pipe kept open, and its workers."""
+    line = b'{"id": 1, "pathways": "associate-hit"}\n'
+    proc = subprocess.Popen([HIMCALC, "batch", "--jobs", "2"], stdin=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env())
+    assert proc.stdin is not None
+    proc.stdin.write(line * 3 * 4096)
+    proc.stdin.flush()  # stdin stays open: batch waits for more, its workers alive
+    deadline = time.monotonic() + 60
+    workers: set[int] = set()
+    while time.monotonic() < deadline and len(workers) < 2:
+        workers = _children(proc.pid)
+        time.sleep(0.1)
+    assert len(workers) == 2, "the batch did not start its two workers"
+    return proc, workers
+
+
+def _gone(pids: set[int], timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not any(_alive(p) for p in pids):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_sigterm_on_batch_leaves_no_process() -> None:
+    """SIGTERM on a batch with workers exits 143, no traceback, and no process of it remains."""
+    proc, workers = _batch_with_workers()
+    with proc:
+        try:
+            proc.send_signal(signal.SIGTERM)
+            code = proc.wait(timeout=30)
+            err = proc.stderr.read() if proc.stderr else b""
+        finally:
+            proc.kill()
+    assert code == ExitCode.TERMINATED
+    assert b"Traceback" not in err
+    assert _gone(workers), f"workers still alive: {[p for p in workers if _alive(p)]}"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_workers_exit_when_batch_is_killed() -> None:
+    """Workers exit when their batch process dies without a word (SIGKILL)."""
+    proc, workers = _batch_with_workers()
+    with proc:
+        proc.kill()
+        proc.wait(timeout=30)
+    assert _gone(workers), f"workers outlived their parent: {[p for p in workers if _alive(p)]}"

@@ -13,6 +13,46 @@ class ExitCode(IntEnum):
     USAGE = 2
     INTERNAL = 70
     INTERRUPTED = 130
+    TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process killed by it
+
+
+class Terminated(BaseException):  # noqa: N818 (like KeyboardInterrupt, not an error)
+    """SIGTERM arrived: unwind like Ctrl-C (workers stopped, temp files removed), exit 143."""
+
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: object) -> str:
+    r"""`text` with every character a terminal would act on shown as an escape, not obeyed.
+
+    Every message himcalc writes to stderr goes through here (once, where it is written), so
+    text from an input — a record id, a field name, a flag value — can neither drive the
+    terminal (``ESC[2J`` clears the screen) nor forge a second ``error:`` line (a newline).
+
+    >>> print(printable("a\x1b[2Jb\nerror: forged\u202e"))
+    a\x1b[2Jb\nerror: forged\u202e
+    """
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    if ch in _NAMED:
+        return _NAMED[ch]
+    code = ord(ch)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def error_lines(message: str, details: list[str] | None = None) -> str:
+    """The text of one reported error: `error: message`, then each detail indented, escaped."""
+    lines = [f"error: {printable(message)}\n"]
+    lines += [f"  {printable(line)}\n" for line in details or []]
+    return "".join(lines)
 
 
 class HimcalcError(Exception):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 import os
+import re
+import stat
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -20,6 +22,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from himcalc.errors import DatasetError
 from himcalc.models.dataset import RECORD_TYPES, Datasets, Problem
+from himcalc.numbers import boolean_problem, number_problem
 
 try:
     _BaseLoader: type = yaml.CSafeLoader
@@ -45,28 +48,49 @@ class _DataLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             raise yaml.constructor.ConstructorError(
                 None, None, f"expected a mapping, found {node.id}", node.start_mark
             )
-        self.flatten_mapping(node)
+        own = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
+        self.flatten_mapping(node)  # a merge key's pairs come first; the mapping's own follow
+        merged = len(node.value) - own
         result = LineDict()
         result.line = node.start_mark.line + 1
         result.key_lines = {}
-        for key_node, value_node in node.value:
+        given: set = set()  # keys written in this mapping itself (they override merged ones)
+        for i, (key_node, value_node) in enumerate(node.value):
             key = self.construct_object(key_node, deep=deep)
             if not isinstance(key, str | int | float | bool) and key is not None:
                 raise yaml.constructor.ConstructorError(
                     None, None, "mapping keys must be plain scalars", key_node.start_mark
                 )
-            if key in result:
-                raise yaml.constructor.ConstructorError(
-                    None, None,
-                    f"duplicate key '{key}' (first given on line {result.key_lines[key]})",
-                    key_node.start_mark,
-                )
+            if i >= merged:
+                if key in given:
+                    raise yaml.constructor.ConstructorError(
+                        None, None,
+                        f"duplicate key '{key}' (first given on line {result.key_lines[key]})",
+                        key_node.start_mark,
+                    )
+                given.add(key)
             result[key] = self.construct_object(value_node, deep=deep)
             result.key_lines[key] = key_node.start_mark.line + 1
         return result
 
 
+    def construct_strict_number(self, node: yaml.ScalarNode) -> int | float:
+        """A plain YAML number under the one rule (`himcalc.numbers`): YAML 1.1's octal
+        (`045000`), base 60 (`1:30`), hex and `_` are refused with advice, never read."""
+        problem = number_problem(node.value)
+        if problem is not None and not _YAML_SPECIAL.fullmatch(node.value):
+            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+        if node.tag.endswith(":int"):
+            return self.construct_yaml_int(node)
+        return self.construct_yaml_float(node)
+
+
+_YAML_SPECIAL = re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+"""YAML's own spelling of infinity and NaN: read, so that the models say "must be finite"."""
+
 _DataLoader.add_constructor("tag:yaml.org,2002:map", _DataLoader.construct_mapping)
+_DataLoader.add_constructor("tag:yaml.org,2002:int", _DataLoader.construct_strict_number)
+_DataLoader.add_constructor("tag:yaml.org,2002:float", _DataLoader.construct_strict_number)
 
 
 def _fail(message: str, file: str, line: int | None = None) -> DatasetError:
@@ -104,18 +128,44 @@ def _check_size(node: yaml.Node, file: str) -> None:
 
 
 def read_text(path: Path | resources.abc.Traversable, file: str) -> str:
+    """The text of a data or scenario file, read at most `MAX_FILE_BYTES` + 1 bytes.
+
+    Whatever the path names (a regular file, a pipe, /dev/zero), no more than the limit is
+    ever read, and a larger input is refused.
+    """
     try:
         if isinstance(path, Path):
             if path.is_dir():
                 raise _fail("is a directory, not a data file", file)
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise _fail(f"larger than {MAX_FILE_BYTES:,} bytes", file)
-        raw = path.read_bytes()
+            with path.open("rb") as fh:
+                raw = fh.read(MAX_FILE_BYTES + 1)
+        else:
+            raw = path.read_bytes()
     except DatasetError:
         raise
     except OSError as exc:
         raise _fail(f"cannot read: {exc.strerror or exc}", file) from None
-    return decode_text(raw, file)
+    return decode_text(check_size(raw, file), file)
+
+
+def read_stream(stream: Any, file: str) -> str:
+    """The text of a stream (stdin), read at most `MAX_FILE_BYTES` + 1 bytes."""
+    binary = getattr(stream, "buffer", None)
+    try:
+        if binary is not None:
+            raw = binary.read(MAX_FILE_BYTES + 1)
+        else:  # a text-only stream (a test runner's stdin)
+            raw = stream.read(MAX_FILE_BYTES + 1).encode("utf-8", "surrogateescape")
+    except OSError as exc:
+        raise _fail(f"cannot read: {exc.strerror or exc}", file) from None
+    return decode_text(check_size(raw, file), file)
+
+
+def check_size(raw: bytes, file: str) -> bytes:
+    if len(raw) > MAX_FILE_BYTES:
+        raise _fail(f"larger than {MAX_FILE_BYTES:,} bytes (the limit of a data or scenario "
+                    "file)", file)
+    return raw
 
 
 def decode_text(raw: bytes, file: str) -> str:
@@ -200,17 +250,27 @@ def _validation_problems(exc: ValidationError, raw: Any, base: Problem) -> list[
     return problems
 
 
-def load_file(path: Path | resources.abc.Traversable, name: str, into: Datasets) -> list[Problem]:
-    """Validate one data file and merge its records into `into` (later files override by id)."""
+Seen = dict[tuple[str, str], tuple[str, int | None]]
+"""Where each (dataset, id) was first defined among the files loaded together."""
+
+
+def load_file(path: Path | resources.abc.Traversable, name: str, into: Datasets,
+              seen: Seen | None = None) -> list[Problem]:
+    """Validate one data file and merge its records into `into` (they override by id)."""
     try:
         text = read_text(path, name)
     except DatasetError as exc:
         return [exc.problem]  # type: ignore[attr-defined]
-    return load_text(text, name, into)
+    return load_text(text, name, into, seen)
 
 
-def load_text(text: str, name: str, into: Datasets) -> list[Problem]:
-    """Validate the text of one data file called `name`; merge its records into `into`."""
+def load_text(text: str, name: str, into: Datasets, seen: Seen | None = None) -> list[Problem]:
+    """Validate the text of one data file called `name`; merge its records into `into`.
+
+    `seen` holds the ids defined by the other files loaded with this one: an id defined twice
+    (in one file or two) is refused, naming both places.
+    """
+    seen = {} if seen is None else seen
     try:
         doc = parse_yaml(text, name)
     except DatasetError as exc:
@@ -236,15 +296,14 @@ def load_text(text: str, name: str, into: Datasets) -> list[Problem]:
             problems.append(Problem(f"expected a list of records, found a {_kind(records)}",
                                     file=name, dataset=key, line=line))
             continue
-        problems += _load_records(key, records, name, into, line)
+        problems += _load_records(key, records, name, into, seen, line)
     return problems
 
 
-def _load_records(dataset: str, records: list[Any], name: str, into: Datasets,
+def _load_records(dataset: str, records: list[Any], name: str, into: Datasets, seen: Seen,
                   dataset_line: int | None = None) -> list[Problem]:
     model = RECORD_TYPES[dataset]
     adapter = TypeAdapter(model) if not isinstance(model, type) else None
-    seen: set[str] = set()
     problems: list[Problem] = []
     for i, raw in enumerate(records):
         rec_id = raw.get("id") if isinstance(raw, dict) else None
@@ -256,8 +315,12 @@ def _load_records(dataset: str, records: list[Any], name: str, into: Datasets,
             problems.append(Problem(f"expected a record (mapping), found a {_kind(raw)}",
                                     file=name, dataset=dataset, record=label, line=line))
             continue
-        if rec_id in seen:
-            problems.append(Problem("duplicate id in this file", file=name, dataset=dataset,
+        first = seen.get((dataset, rec_id)) if isinstance(rec_id, str) else None
+        if first is not None:
+            where = f"line {first[1]}" if first[0] == name else f"{first[0]}:{first[1]}"
+            what = "in this file" if first[0] == name else "in two data files"
+            problems.append(Problem(f"duplicate id {what} (first defined at {where}): one "
+                                    "record per id", file=name, dataset=dataset,
                                     record=label, field="id", line=line))
             continue
         try:
@@ -265,10 +328,40 @@ def _load_records(dataset: str, records: list[Any], name: str, into: Datasets,
         except ValidationError as exc:
             problems += _validation_problems(exc, raw, base)
             continue
-        seen.add(rec.id)
+        loose = _loose_numbers(raw, rec, base, raw)
+        if loose:
+            problems += loose
+            continue
+        seen[(dataset, rec.id)] = (name, line)
         into.records.setdefault(dataset, {})[rec.id] = rec
         into.origin[(dataset, rec.id)] = (name, line)
     return problems
+
+
+def _loose_numbers(raw: Any, value: Any, base: Problem, root: Any,
+                   loc: tuple = ()) -> list[Problem]:
+    """Where pydantic's lax mode made a number of something that is not one under the rule
+    (`himcalc.numbers`): a boolean (`yes` → 1) or a text like "045000" or "1_000"."""
+    if isinstance(raw, dict):
+        found = []
+        for key, sub in raw.items():
+            if isinstance(value, dict):
+                target = value.get(key)
+            else:
+                target = getattr(value, key, None) if isinstance(key, str) else None
+            found += _loose_numbers(sub, target, base, root, (*loc, key))
+        return found
+    if isinstance(raw, list) and isinstance(value, list | tuple):
+        return [p for i, (r, v) in enumerate(zip(raw, value, strict=False))
+                for p in _loose_numbers(r, v, base, root, (*loc, i))]
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return []
+    problem = boolean_problem(raw) if isinstance(raw, bool) else (
+        number_problem(raw) if isinstance(raw, str) else None)
+    if problem is None:
+        return []
+    return [Problem(problem, file=base.file, dataset=base.dataset, record=base.record,
+                    field=".".join(str(p) for p in loc), line=_field_line(root, loc))]
 
 
 def plain_message(err: Any) -> str:
@@ -282,6 +375,8 @@ def plain_message(err: Any) -> str:
         return f"must be a finite number, not {value}"
     msg = (err["msg"].replace("Value error, ", "").replace("Input should be", "must be")
            .replace("String should", "must"))
+    if "boolean" in msg or "leading zero" in msg:
+        return msg
     if isinstance(value, str | int | float | bool) and len(repr(value)) <= 60:
         msg += f" (got {value!r})"
     return msg
@@ -314,7 +409,24 @@ def user_files(path: Path) -> list[tuple[str, Path]]:
     files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
     if not files:
         raise DatasetError(f"{path}: no .yaml files in this directory")
+    for p in files:
+        _regular_file(p)
     return [(str(p), p) for p in files]
+
+
+def _regular_file(path: Path) -> None:
+    """Refuse what a data directory should not hold: a device, FIFO or socket (also behind a
+    symlink) could be endless (/dev/zero) or block forever (a FIFO with no writer)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise DatasetError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(mode):
+        kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode)
+                or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "a directory"
+                if stat.S_ISDIR(mode) else "not a regular file")
+        raise DatasetError(f"{path}: {kind}, not a data file: himcalc reads only regular "
+                           "files in a data directory")
 
 
 def collect(files: Iterable[tuple[str, Any]], into: Datasets | None = None) -> tuple[
@@ -322,8 +434,9 @@ def collect(files: Iterable[tuple[str, Any]], into: Datasets | None = None) -> t
     """Load every file, gathering all problems (for `data validate`)."""
     data = into or Datasets()
     problems: list[Problem] = []
+    seen: Seen = {}
     for name, path in files:
-        problems += load_file(path, name, data)
+        problems += load_file(path, name, data, seen)
     return data, problems
 
 

@@ -9,7 +9,7 @@ import sys
 
 def run() -> None:
     """Console-script entry point."""
-    if sys.argv[1:] == ["--version"]:
+    if sys.argv[1:] in (["--version"], ["-V"]):
         from himcalc import __version__
 
         sys.stdout.write(f"himcalc {__version__}\n")

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError, field_validator
 
 from himcalc.cli.common import resolve_pathways
+from himcalc.cli.inputs import ScenarioInput
 from himcalc.cli.reports import METRIC_KEYS
 from himcalc.engine.metrics import OPTIONAL
 from himcalc.engine.scenario import Scenario
@@ -24,6 +25,7 @@ from himcalc.engine.vector import evaluate_tasks, rows_of
 from himcalc.errors import HimcalcError, InputError
 from himcalc.loader import plain_message
 from himcalc.models.dataset import Datasets
+from himcalc.numbers import number_problem
 from himcalc.render.columnar import json_lines
 from himcalc.render.machine import to_delimited
 
@@ -38,11 +40,32 @@ numpy's cost per operation vanishes, small enough that memory stays flat (about 
 cash-flow vectors)."""
 
 
-class BatchRecord(Scenario):
+class BatchRecord(ScenarioInput):
     """A JSON Lines record: the scenario's fields plus the `id` echoed back and `pathways`."""
 
     id: Any = None
     pathways: list[str] | str | None = None
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id(cls, value: Any) -> Any:
+        return check_id(value)
+
+
+def check_id(value: Any) -> Any:
+    """An `id` that can be echoed back: a string (UTF-8), a finite number, a boolean or null."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError(f"not valid Unicode (a lone surrogate \\u{ord(value[exc.start]):04x}"
+                             "): write the character itself or its pair of escapes") from None
+        return value
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"must be a finite number, not {value}")
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    raise ValueError(f"must be a string, a number or null, not a {type(value).__name__}")
 
 
 _LINES = TypeAdapter(list[BatchRecord])
@@ -84,11 +107,63 @@ def split_pathways(value: Any) -> list[str] | None:
 
 
 def parse_line(line: str, number: int, name: str) -> Any:
-    """The JSON value on one JSON Lines line."""
+    """The JSON value on one JSON Lines line; every way it cannot be read is the line's error.
+
+    Refused: invalid JSON, a key given twice in one object (naming both columns), NaN and
+    Infinity (not JSON), numbers beyond the rule's digits, nesting deeper than Python's stack.
+    """
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        found = dict(items)
+        if len(found) < len(items):
+            key = next(k for i, (k, _) in enumerate(items) if k in dict(items[:i]))
+            raise _Duplicate(key)
+        return found
+
     try:
-        return json.loads(line)
+        return json.loads(line, object_pairs_hook=pairs, parse_constant=_no_constant,
+                          parse_int=_int, parse_float=_float)
     except json.JSONDecodeError as exc:
         raise InputError(f"{name}:{number}: invalid JSON: {exc.msg} (column {exc.colno})") from None
+    except _Duplicate as exc:
+        raise InputError(f"{name}:{number} (field '{exc.key}'): key given twice in one object"
+                         f"{_columns(line, exc.key)}: give each field once") from None
+    except ValueError as exc:  # a number the rule refuses, NaN, Infinity
+        raise InputError(f"{name}:{number}: {exc}") from None
+    except RecursionError:
+        raise InputError(f"{name}:{number}: JSON nested too deep") from None
+
+
+class _Duplicate(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _columns(line: str, key: str) -> str:
+    """' (columns A and B)': where `key` is written as a key on the line, when it can be found."""
+    import re
+
+    spots = [m.start() + 1 for m in re.finditer(re.escape(json.dumps(key)) + r"\s*:", line)]
+    if len(spots) < 2:
+        spots = [m.start() + 1 for m in re.finditer(re.escape(f'"{key}"') + r"\s*:", line)]
+    return f" (columns {spots[0]} and {spots[1]})" if len(spots) >= 2 else ""
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number: write a finite number or null")
+
+
+def _int(text: str) -> int:
+    problem = number_problem(text)
+    if problem is not None:
+        raise ValueError(problem)
+    return int(text)
+
+
+def _float(text: str) -> float:
+    problem = number_problem(text)
+    if problem is not None:
+        raise ValueError(problem)
+    return float(text)
 
 
 def read_record(data: Datasets, record: Any, number: int,
@@ -107,8 +182,12 @@ def read_record(data: Datasets, record: Any, number: int,
     fields = dict(record)
     rec_id = fields.pop("id", None)
     try:
+        rec_id = check_id(rec_id)
+    except ValueError as exc:
+        raise InputError(f"{name}:{number} (field 'id'): {exc}") from None
+    try:
         names = split_pathways(fields.pop("pathways", None))
-        scenario = Scenario.model_validate(fields)
+        scenario = ScenarioInput.model_validate(fields)
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         field_name = ".".join(str(p) for p in err["loc"]) or "record"
@@ -127,6 +206,17 @@ def _pathways(data: Datasets, scenario: Scenario, names: list[str] | None, numbe
         return resolve_pathways(data, names, scenario)
     except HimcalcError as exc:
         raise InputError(f"{name}:{number}: {exc.message}") from None
+
+
+def _may_repeat_a_key(line: str, record: BatchRecord) -> bool:
+    """Whether the JSON object on `line`, read as `record`, may have given a key twice.
+
+    pydantic's JSON parser keeps the last of a repeated key, silently. An object with n
+    distinct keys that repeats one has at least n commas between its pairs, so a line with
+    fewer commas in all (most lines: scalar values) repeats none; the others are parsed again
+    by `parse_line`, which refuses a repeated key naming both columns.
+    """
+    return line.count(",") >= len(record.model_fields_set)
 
 
 def _validate_block(block: list[tuple[int, Any]]) -> list[BatchRecord] | None:
@@ -159,6 +249,8 @@ def run_block(data: Datasets, block: list[tuple[int, Any]], job: Job) -> Result:
         try:
             if valid is not None:
                 scenario = valid[k]
+                if _may_repeat_a_key(record, scenario):
+                    parse_line(record, number, job.name)  # refuses a key given twice
                 rec_id = scenario.id
                 given = scenario.pathways
                 key = (tuple(given) if isinstance(given, list) else given, scenario.education)

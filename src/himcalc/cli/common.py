@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from himcalc.errors import InputError, UsageError
+from himcalc.errors import InputError, UsageError, printable
 
 if TYPE_CHECKING:
     from himcalc.engine.scenario import Scenario
@@ -38,8 +38,10 @@ def _read_scenario_file(path: Path) -> dict[str, Any]:
 
     if str(path) == "-":
         name = "<stdin>"
-        stream = getattr(sys.stdin, "buffer", None)  # test runners may give a text-only stdin
-        text = loader.decode_text(stream.read(), name) if stream else sys.stdin.read()
+        if sys.stdin is None or getattr(sys.stdin, "closed", False):
+            raise InputError("<stdin>: standard input is closed; give the scenario on stdin "
+                             "or as a file (--scenario FILE)")
+        text = loader.read_stream(sys.stdin, name)
     else:
         name = str(path)
         text = loader.read_text(path, name)
@@ -52,15 +54,33 @@ def _read_scenario_file(path: Path) -> dict[str, Any]:
     return doc
 
 
-def scenario_from(flags: dict[str, Any], **extra: Any) -> Scenario:
+def flag_name(field: str) -> str:
+    """The command-line flag of a scenario field, as the user types it (`salary_kept_share` is
+    `--salary-kept`; `cap_employer_assistance` is `--assistance-cap`)."""
+    from himcalc.cli.options import SCENARIO_OPTIONS
+
+    annotation = SCENARIO_OPTIONS.get(field, (None,))[0]
+    for info in getattr(annotation, "__metadata__", ()):
+        for decl in getattr(info, "param_decls", None) or ():
+            if decl.startswith("--"):
+                return decl.split("/")[0]
+    return "--" + field.replace("_", "-")
+
+
+def scenario_from(flags: dict[str, Any], *, data: Datasets | None = None,
+                  **extra: Any) -> Scenario:
     """The scenario file (if any) overridden by the flags that were given.
 
-    A bad value given as a flag is a usage error (exit 2), like any other bad flag; a bad
-    value in the scenario file is an input error (exit 1) that names the file and line.
+    A bad value given as a flag is a usage error (exit 2) naming the flag as typed, like any
+    other bad flag; a bad value in the scenario file is an input error (exit 1) that names the
+    file and line. `--horizon` and `--retire-age` both set the horizon: both as flags is a
+    usage error; a flag replaces the file's other one, with a note. With `data`, an age at or
+    past the default retirement age (no horizon given) is refused here, naming the flag or
+    the file's line, rather than as a negative horizon later.
     """
     from pydantic import ValidationError
 
-    from himcalc.engine.scenario import Scenario
+    from himcalc.cli.inputs import ScenarioInput
     from himcalc.loader import plain_message
 
     flags = dict(flags)
@@ -69,9 +89,11 @@ def scenario_from(flags: dict[str, Any], **extra: Any) -> Scenario:
     key_lines: dict[Any, int] = getattr(values, "key_lines", {})
     name = "<stdin>" if str(path) == "-" else str(path)
     given = {k: v for k, v in {**flags, **extra}.items() if v is not None}
+    values = dict(values)
+    _one_horizon(given, values, name)
     values = {**values, **given}
     try:
-        return Scenario.model_validate(values)
+        scenario = ScenarioInput.model_validate(values)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         err = errors[0]
@@ -83,11 +105,39 @@ def scenario_from(flags: dict[str, Any], **extra: Any) -> Scenario:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         top = str(err["loc"][0]) if err["loc"] else None
         if top in given or (top is None and path is None):
-            option = f"--{top.replace('_', '-')}: " if top else ""
+            option = f"{flag_name(top)}: " if top else ""
             raise UsageError(f"{option}{msg}{more}") from None
         line = f":{key_lines[top]}" if top in key_lines else ""
         where = f" (field '{field}')" if field else ""
         raise InputError(f"{name}{line}{where}: {msg}{more}") from None
+    if data is not None:
+        _check_age(scenario, data, "age" in given, f"{name}:{key_lines.get('age', 1)}")
+    return scenario
+
+
+def _one_horizon(given: dict[str, Any], values: dict[str, Any], name: str) -> None:
+    """Reconcile `--horizon` and `--retire-age` (both set the horizon) with the file's."""
+    if "horizon" in given and "retire_age" in given:
+        raise UsageError("--horizon and --retire-age both set the horizon: give one of them")
+    for flag, other in (("horizon", "retire_age"), ("retire_age", "horizon")):
+        if flag in given and values.get(other) is not None:
+            del values[other]
+            sys.stderr.write(printable(
+                f"note: {flag_name(flag)} replaces the {other} of {name}") + "\n")
+
+
+def _check_age(scenario: Scenario, data: Datasets, flag: bool, where: str) -> None:
+    """An age at or past the default retirement age leaves no horizon: say which input."""
+    if scenario.age is None or scenario.horizon is not None or scenario.retire_age is not None:
+        return
+    retire = data.parameter("retire_age")
+    if scenario.age < retire:
+        return
+    past = f"at or past the default retirement age ({retire:g})"
+    if flag:
+        raise UsageError(f"--age {scenario.age}: {past}; give --retire-age or --horizon")
+    raise InputError(f"{where} (field 'age'): {scenario.age} is {past}; give retire_age or "
+                     "horizon")
 
 
 def resolve_pathways(data: Datasets, names: list[str] | None, scenario: Scenario) -> list[str]:

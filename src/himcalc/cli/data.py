@@ -10,6 +10,7 @@ import typer
 from himcalc.cli.common import load_data
 from himcalc.cli.options import ColumnsOption, FormatOption, WideOption, view_of
 from himcalc.errors import DatasetError, UsageError
+from himcalc.models.dataset import Problem
 from himcalc.render.columns import Column, number, text
 from himcalc.render.report import Format, Report, emit
 
@@ -108,6 +109,8 @@ def validate(
     _, user_problems = loader.collect(loader.user_files(path), into=data)
     if not user_problems:
         user_problems = data.cross_reference_problems()
+    if not user_problems:
+        user_problems = plan_problems(data, str(path))
     rows = [{"file": p.file, "line": p.line, "dataset": p.dataset, "record": p.record,
              "field": p.field, "message": p.message} for p in user_problems]
     if fmt is Format.table:
@@ -123,6 +126,32 @@ def validate(
         emit(Report(rows=rows, columns=columns, keys=[c.key for c in columns]), fmt)
     if user_problems:
         raise typer.Exit(1)
+
+
+def plan_problems(data: Any, where: str) -> list[Problem]:
+    """What the commands would refuse in data that validates record by record: each pathway
+    is planned and evaluated for the default scenario (with the first education it accepts),
+    as `compare` does; a failure shared by several pathways is one problem naming them all."""
+    from himcalc.engine.metrics import evaluate
+    from himcalc.engine.plan import make_plan
+    from himcalc.engine.scenario import Scenario
+    from himcalc.errors import HimcalcError
+
+    failures: dict[str, list[str]] = {}
+    for pid, pathway in data.get("pathways").items():
+        try:
+            scenario = Scenario(education=pathway.requires_education[0])
+            evaluate(make_plan(data, scenario, pid))
+        except (HimcalcError, ValueError, ArithmeticError) as exc:
+            failures.setdefault(getattr(exc, "message", str(exc)), []).append(pid)
+    return [Problem(f"no command can price {_pathways(pids, data)} with the default scenario: "
+                    f"{message}", file=where) for message, pids in failures.items()]
+
+
+def _pathways(pids: list[str], data: Any) -> str:
+    if len(pids) == len(data.get("pathways")) > 1:
+        return "any pathway"
+    return "pathway " + ", ".join(f"'{p}'" for p in pids)
 
 
 @app.command()

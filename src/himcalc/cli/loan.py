@@ -29,6 +29,7 @@ from himcalc.cli.options import (
     FormatOption,
     LoanPlan,
     WideOption,
+    choice,
     parse_rate,
     view_of,
 )
@@ -87,7 +88,7 @@ def loan(
         help="Repay in level monthly payments over this many years, instead of a federal "
         "plan (no minimum payment; not with --plan). Example: --years 10")] = None,
     plan: Annotated[LoanPlan | None, typer.Option(
-        case_sensitive=False, show_default=False,
+        **choice(LoanPlan), show_default=False,
         help="Federal repayment plan: tiered (Tiered Standard, term 10-25 years by balance, "
         "the default), standard-10 (legacy, $50 minimum) or rap (income-driven; needs "
         "--income). Example: --plan rap")] = None,
@@ -131,11 +132,11 @@ def loan(
     chosen = _check_options(plan, years, income, dependents, income_growth)
     view = view_of(wide, columns)
     if not math.isfinite(principal):
-        raise InputError(f"--principal must be a finite number of dollars, not {principal}")
+        raise UsageError(f"--principal must be a finite number of dollars, not {principal}")
     if rate is not None and not math.isfinite(rate):
-        raise InputError("--rate must be a finite rate, e.g. 6.52%")
+        raise UsageError("--rate must be a finite rate, e.g. 6.52%")
     if rate is not None and rate < 0:
-        raise InputError(f"--rate must be 0% or more, not {rate_text(rate)}")
+        raise UsageError(f"--rate must be 0% or more, not {rate_text(rate)}")
 
     need_data = rate is None or years is None
     data = load_data() if need_data else None
@@ -209,9 +210,9 @@ def _check_options(plan: LoanPlan | None, years: int | None, income: float | Non
         raise UsageError("--plan rap needs --income (adjusted gross income, dollars a year; "
                          "0 is valid), e.g. --income 45000")
     if not math.isfinite(income):
-        raise InputError(f"--income must be a finite number of dollars, not {income}")
+        raise UsageError(f"--income must be a finite number of dollars, not {income}")
     if income_growth is not None and not -1 < income_growth <= 1:
-        raise InputError("--income-growth must be more than -100% and at most 100% a year")
+        raise UsageError("--income-growth must be more than -100% and at most 100% a year")
     return chosen
 
 

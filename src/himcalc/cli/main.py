@@ -1,14 +1,15 @@
 """The `himcalc` command: global options, sub-commands, and the one place errors become exits.
 
 Exit codes (README, "Exit codes"): 0 ok; 1 data or input error; 2 usage error; 70 internal
-error (a bug: please report it); 130 interrupted (Ctrl-C). Errors are one `error: …` line on
-stderr; `--debug` shows the traceback instead.
+error (a bug: please report it); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM). Errors
+are one `error: …` line on stderr; `--debug` shows the traceback instead.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+import signal
 import sys
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
@@ -20,7 +21,7 @@ from typer.exceptions import TyperException
 
 from himcalc import __version__
 from himcalc.cli.common import STATE
-from himcalc.errors import ExitCode, HimcalcError
+from himcalc.errors import ExitCode, HimcalcError, Terminated, error_lines
 
 COMMAND_MODULES: dict[str, str] = {
     "compare": "himcalc.cli.reports",
@@ -88,6 +89,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="Payback, NPV and IRR of Health Information Management credentials.\n\n"
     "Start with: himcalc compare",
 )
@@ -102,7 +104,8 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     version: Annotated[bool, typer.Option(
-        "--version", callback=_version, is_eager=True, help="Print the version and exit.")
+        "--version", "-V", callback=_version, is_eager=True,
+        help="Print the version and exit.")
     ] = False,
     data: Annotated[Path | None, typer.Option(
         "--data", envvar="HIMCALC_DATA", show_envvar=True,
@@ -117,15 +120,36 @@ def main(
 
 
 def _error(message: str, details: list[str] | None = None) -> None:
-    sys.stderr.write(f"error: {message}\n")
-    for line in details or []:
-        sys.stderr.write(f"  {line}\n")
+    sys.stderr.write(error_lines(message, details))
 
 
 def main_entry(argv: list[str] | None = None) -> int:
     """Run the app and map every outcome to a documented exit code."""
     args = sys.argv[1:] if argv is None else argv
     STATE.debug = "--debug" in args
+    previous = _on_sigterm()
+    try:
+        return _run(args)
+    except Terminated:
+        return ExitCode.TERMINATED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _on_sigterm() -> Any:
+    """Make SIGTERM raise `Terminated` (handled like Ctrl-C); the handler it replaces."""
+    def terminated(signum: int, frame: Any) -> None:
+        raise Terminated()
+
+    try:
+        return signal.signal(signal.SIGTERM, terminated)
+    except (ValueError, OSError, AttributeError):  # not the main thread, or no SIGTERM
+        return None
+
+
+def _run(args: list[str]) -> int:
+    """Run the app; every outcome but SIGTERM becomes its exit code here."""
     try:
         result = app(args=args, prog_name="himcalc", standalone_mode=False)
         return result if isinstance(result, int) else ExitCode.OK

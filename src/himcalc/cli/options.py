@@ -6,7 +6,6 @@ the scenario model is built inside the command, after parsing.
 
 import functools
 import inspect
-import re
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -48,20 +47,41 @@ PathwaysArg = Annotated[
     typer.Argument(help="Pathway ids (default: every pathway open to your education). "
                    "Example: associate-hit bachelor-him", show_default=False),
 ]
+def choice(enum: type[StrEnum]) -> dict[str, Any]:
+    """`typer.Option` arguments reading one of `enum`'s values, `-` and `_` alike
+    (`part-time` is `part_time`, `standard_10` is `standard-10`), case-insensitively."""
+    values = {_choice_key(e.value): e for e in enum}
+
+    def parse(text: Any) -> Any:
+        if isinstance(text, enum):
+            return text
+        found = values.get(_choice_key(str(text)))
+        if found is None:
+            valid = ", ".join(f"'{e.value}'" for e in enum)
+            raise typer.BadParameter(f"'{text}' is not one of {valid}")
+        return found
+
+    return {"parser": parse, "metavar": "[" + "|".join(e.value for e in enum) + "]"}
+
+
+def _choice_key(text: str) -> str:
+    return text.strip().lower().replace("-", "_")
+
+
 InstitutionsOption = Annotated[list[Institution] | None, typer.Option(
-    "--institution", help="Kind of school; repeat to compare several (default public_in_state). "
+    "--institution", **choice(Institution),
+    help="Kind of school; repeat to compare several (default public_in_state). "
     "Example: --institution public_in_state --institution online")]
 InstitutionOption = Annotated[Institution | None, typer.Option(
-    "--institution", help="Kind of school (default public_in_state). "
+    "--institution", **choice(Institution), help="Kind of school (default public_in_state). "
     "Example: --institution online")]
-
-_RATE = re.compile(r"^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(%?)\s*$")
 
 
 def parse_rate(text: str) -> float:
     """A rate given as a fraction (`0.0639`) or a percentage (`6.39%`), as a fraction.
 
-    A bare number of 1 or more is refused, since `6.39` almost always means 6.39 %:
+    The rule of every reader (`himcalc.numbers.read_rate`): a bare number of 1 or more is
+    refused, since `6.39` almost always means 6.39 %:
 
     >>> parse_rate("6.39%"), parse_rate("0.0639"), parse_rate("-0.5%"), parse_rate("1e-05")
     (0.0639, 0.0639, -0.005, 1e-05)
@@ -71,18 +91,23 @@ def parse_rate(text: str) -> float:
     ...     print(exc.message)
     6.39 looks like a percentage: did you mean 6.39%?
     """
+    return _read_rate(text, share=False)
+
+
+def parse_share(text: str) -> float:
+    """A share (of a salary, a probability) as a fraction: `0.75`, `75%` or `1`."""
+    return _read_rate(text, share=True)
+
+
+def _read_rate(text: str, share: bool) -> float:
+    from himcalc.numbers import read_rate
+
     if isinstance(text, float):
         return text
-    match = _RATE.match(str(text))
-    if not match:
-        raise typer.BadParameter(f"'{text}' is not a rate: write 0.0639 or 6.39%")
-    number, percent_sign = match.group(1), match.group(2)
-    value = float(number)
-    if percent_sign:
-        return round(value / 100, 12)
-    if abs(value) >= 1:
-        raise typer.BadParameter(f"{number} looks like a percentage: did you mean {number}%?")
-    return value
+    try:
+        return read_rate(str(text), share=share)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
 
 
 def _rate_option(help_text: str) -> Any:
@@ -104,22 +129,24 @@ SCENARIO_OPTIONS: dict[str, tuple[Any, Any]] = {
     "age": (Annotated[int | None, typer.Option(
         help="Age when study starts (default 25). Example: --age 32", rich_help_panel=P)], None),
     "education": (Annotated[Education | None, typer.Option(
-        help="Highest education you hold now (default high_school). "
+        **choice(Education), help="Highest education you hold now (default high_school). "
         "Example: --education associate", rich_help_panel=P)], None),
     "current_salary": (Annotated[float | None, typer.Option(
         help="Your yearly salary without the credential (default: BLS median for your "
         "education). Example: --current-salary 38000", rich_help_panel=P)], None),
     "study_mode": (Annotated[StudyMode | None, typer.Option(
-        help="full_time, part_time or accelerated (default full_time). "
+        **choice(StudyMode), help="full_time, part_time or accelerated (default full_time). "
         "Example: --study-mode part_time",
         rich_help_panel=P)], None),
     "salary_kept_share": (Annotated[float | None, typer.Option(
-        "--salary-kept", help="Share of your salary kept while studying, 0-1 (default 0 "
-        "full-time, 0.75 part-time). Example: --salary-kept 0.5", rich_help_panel=P)], None),
+        "--salary-kept", parser=parse_share, metavar="SHARE",
+        help="Share of your salary kept while studying, 0-1 or 0%-100% (default 0 "
+        "full-time, 0.75 part-time). Example: --salary-kept 75%", rich_help_panel=P)], None),
     "tuition": (Annotated[float | None, typer.Option(
         help="Your school's tuition and fees per full-time year, overriding the data. "
         "Example: --tuition 9800", rich_help_panel=P)], None),
     "tuition_basis": (Annotated[TuitionBasis | None, typer.Option(
+        **choice(TuitionBasis),
         help="national_average (default, College Board 2025-26) or him_median (HIM "
         "programme medians, about 2020). Example: --tuition-basis him_median",
         rich_help_panel=P)], None),
@@ -165,8 +192,9 @@ SCENARIO_OPTIONS: dict[str, tuple[Any, Any]] = {
         "occupation wages for full-time workers). Example: --earnings-basis occupation",
         rich_help_panel=P)], None),
     "completion_probability": (Annotated[float | None, typer.Option(
-        help="Probability of finishing, 0-1 (default 1: no risk adjustment). "
-        "Example: --completion-probability 0.6",
+        parser=parse_share, metavar="SHARE",
+        help="Probability of finishing, 0-1 or 0%-100% (default 1: no risk adjustment). "
+        "Example: --completion-probability 60%",
         rich_help_panel=P)], None),
     "completion_risk": (Annotated[bool | None, typer.Option(
         "--completion-risk/--no-completion-risk",
@@ -183,6 +211,7 @@ SCENARIO_OPTIONS: dict[str, tuple[Any, Any]] = {
         "Rate of private loans above the federal limits (default 10%, an assumption). "
         "Example: --private-loan-rate 12%")], None),
     "loan_plan": (Annotated[LoanPlan | None, typer.Option(
+        **choice(LoanPlan),
         help="Federal repayment plan: tiered (default for loans from July 2026), standard-10 "
         "or rap. Example: --loan-plan rap", rich_help_panel=P)], None),
     "dependents": (Annotated[int | None, typer.Option(

@@ -21,7 +21,7 @@ from himcalc.cli.options import (
     view_of,
     with_scenario,
 )
-from himcalc.errors import InputError, UsageError
+from himcalc.errors import InputError, UsageError, printable
 from himcalc.render.columns import Column, money, number, percent, ratio, text, years
 from himcalc.render.report import Format, Report, emit
 
@@ -219,13 +219,16 @@ def draw_charts(curves: dict[str, list[float]], paybacks: dict[str, float | None
 
     if chart_file is not None:
         charts.write_chart_file(chart_file, curves, paybacks, title)
-        sys.stderr.write(f"chart written to {chart_file}\n")
+        sys.stderr.write(f"chart written to {printable(chart_file)}\n")
     if chart:
         sys.stdout.write(charts.draw_terminal(curves, paybacks) + "\n")
 
 
 def _check_chart(chart: bool, chart_file: Path | None, fmt: Format) -> None:
     """Every chart option checked before anything is loaded, computed or printed."""
+    if chart_file is not None and str(chart_file) == "-":
+        raise UsageError("--chart-file -: the chart would be mixed with the report on stdout; "
+                         "name a .svg or .png file")
     if chart and fmt not in (Format.table, Format.markdown):
         raise UsageError("--chart draws in table format only; use --chart-file with -f "
                          f"{fmt.value}")
@@ -272,7 +275,7 @@ def compare(
     careers: list[dict | None] = []
     several = len(institution or []) > 1
     for inst in institution or [None]:
-        scenario = scenario_from(flags or {}, institution=inst)
+        scenario = scenario_from(flags or {}, data=data, institution=inst)
         pids = resolve_pathways(data, pathways, scenario)
         if not pids:
             skipped.append(f"no pathway in the data is open to education "
@@ -422,7 +425,7 @@ def show(
 
     _check_chart(chart, chart_file, fmt)
     data = load_data()
-    scenario = scenario_from(flags or {}, institution=institution)
+    scenario = scenario_from(flags or {}, data=data, institution=institution)
     [pid] = resolve_pathways(data, [pathway], scenario)
     plan = make_plan(data, scenario, pid)
     metrics, flows = evaluate(plan)

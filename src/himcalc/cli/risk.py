@@ -23,7 +23,7 @@ from himcalc.cli.options import (
     view_of,
     with_scenario,
 )
-from himcalc.errors import UsageError
+from himcalc.errors import InputError, UsageError
 from himcalc.render.columns import Column, money, number, percent, text, years
 from himcalc.render.report import Format, Report, emit
 
@@ -98,10 +98,13 @@ def simulate(
     settings = Settings(runs=runs, seed=secrets.randbelow(2**31) if seed is None else seed,
                         within=within, salary_spread=salary_spread,
                         wage_growth_sd=wage_growth_sd, time_spread=time_spread)
-    settings.check()
+    try:
+        settings.check()
+    except InputError as exc:  # every setting is a flag: a bad one is a usage error (exit 2)
+        raise UsageError(exc.message) from None
     rows: list[dict] = []
     for inst in institution or [None]:
-        scenario = scenario_from(flags or {}, institution=inst)
+        scenario = scenario_from(flags or {}, data=data, institution=inst)
         for pid in resolve_pathways(data, pathways, scenario):
             with progress(runs, f"simulating {pid}") as tick:
                 rows.append(run_simulation(data, scenario, pid, settings, tick).as_dict())
@@ -204,7 +207,7 @@ def sensitivity(
     view = view_of(wide, columns)
     axes = _parse_grid(grid) if grid is not None else None
     data = load_data()
-    scenario = scenario_from(flags or {}, institution=institution)
+    scenario = scenario_from(flags or {}, data=data, institution=institution)
     [pid] = resolve_pathways(data, [pathway], scenario)
     if axes is not None:
         emit(_grid_report(sens.grid(data, scenario, pid, *axes), fmt, axes), fmt, view)

@@ -67,7 +67,7 @@ def _limits(series: Mapping[str, Sequence[float]], rows: int
 
 
 def _color_wanted() -> bool:
-    return "NO_COLOR" not in os.environ and sys.stdout.isatty()
+    return not os.environ.get("NO_COLOR") and sys.stdout.isatty()  # empty means unset
 
 
 def draw_terminal(series: dict[str, list[float]], paybacks: dict[str, float | None],
@@ -81,7 +81,7 @@ def draw_terminal(series: dict[str, list[float]], paybacks: dict[str, float | No
     break-even point is marked `◆` on the zero line and its year is given in the legend.
     `width` × `height` is the whole chart in terminal cells (default: the
     terminal's width and up to 24 rows, from `shutil.get_terminal_size`). `color` defaults to
-    "stdout is a terminal and NO_COLOR is unset" (plotille also drops colour off a terminal
+    "stdout is a terminal and NO_COLOR is unset or empty" (plotille also drops colour off a terminal
     unless FORCE_COLOR is set); without colour each series gets its own marker character.
     """
     if not series:

@@ -1,4 +1,9 @@
-"""JSON, CSV and TSV: raw numbers, `null`/empty for "never", stable key order, never NaN."""
+"""JSON, CSV and TSV: raw numbers, `null`/empty for "never", stable key order, never NaN.
+
+CSV and TSV text cells that begin with `=`, `+`, `-`, `@`, a tab or a carriage return get a
+leading `'` so that a spreadsheet shows them instead of running them (OWASP's rule for CSV
+injection); numbers are written as numbers, untouched.
+"""
 
 from __future__ import annotations
 
@@ -36,8 +41,16 @@ def to_json(data: Any) -> str:
     return json.dumps(clean(data), indent=2, allow_nan=False, ensure_ascii=False) + "\n"
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet may read as a formula at the start of a cell (OWASP, "CSV Injection")."""
+
+
 def _cell(value: Any) -> Any:
     value = clean(value)
+    if isinstance(value, str):
+        # A text cell that a spreadsheet would run as a formula (an input id such as
+        # "=HYPERLINK(…)") gets a leading apostrophe; numbers are never text here, so untouched.
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if value is None:
         return ""
     if isinstance(value, bool):
