@@ -186,6 +186,13 @@ def _tuition_source(plan: Any, scenario: Any) -> str:
     return "College Board 2025-26 tuition"
 
 
+def _basis_text(scenario: Any) -> str:
+    """Which earnings basis the figures use (docs/methodology.md section 6)."""
+    if scenario.earnings_basis.value == "occupation":
+        return "earnings basis: BLS occupation wages (full-time)"
+    return "earnings basis: observed (College Scorecard 2026-06-10, all earners)"
+
+
 def assumptions_line(plan: Any, scenario: Any, several_institutions: bool = False) -> str:
     """The assumptions behind a table (the plan's resolved defaults) and every non-default
     choice, so that a shared table can be recomputed."""
@@ -194,11 +201,12 @@ def assumptions_line(plan: Any, scenario: Any, several_institutions: bool = Fals
     choices = choices_text(scenario, ("institution",) if several_institutions else ())
     return (
         f"Assumptions: {percent(plan.discount_rate)} real discount rate; horizon "
-        f"{plan.horizon} years (age {plan.age}-{end}); salary p{scenario.percentile:g}; "
-        f"counterfactual {money(plan.counterfactual)}/yr ({scenario.education.value}); "
-        f"{plan.study_mode}; {tax}; real dollars. Data: BLS OEWS wages May 2025, BLS "
-        f"Education pays 2024, {_tuition_source(plan, scenario)}. Payback in years from the "
-        "start of study. Sources: 'himcalc data sources'; formulas: docs/methodology.md."
+        f"{plan.horizon} years (age {plan.age}-{end}); earnings p{scenario.percentile:g} on "
+        f"both paths, {_basis_text(scenario)}; counterfactual {money(plan.counterfactual)}/yr "
+        f"at {plan.age} ({scenario.education.value}); {plan.study_mode}; {tax}; real dollars. "
+        f"Data: BLS OEWS wages May 2025, BLS Education pays 2024, "
+        f"{_tuition_source(plan, scenario)}. Payback in years from the start of study. "
+        "Sources: 'himcalc data sources'; formulas: docs/methodology.md."
         + (f" {choices}" if choices else "")
     )
 
