@@ -42,6 +42,8 @@ def number_problem(text: str) -> str | None:
     ("'1:30' is not a number", "'true' is not a number")
     """
     body = text.strip()
+    if len(body) <= MAX_DIGITS and _DECIMAL.fullmatch(body):  # the common case, first
+        return None
     shown = body if len(body) <= 30 else body[:27] + "..."
     if sum(c.isdigit() for c in body) > MAX_DIGITS:
         return f"'{shown}' has more than {MAX_DIGITS} digits: not a plausible figure"

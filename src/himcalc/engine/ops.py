@@ -24,6 +24,15 @@ only correctly rounded IEEE operations (+ − × ÷, sqrt, min/max, ceil) are of
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
+
+
+class TaskTable(NamedTuple):
+    """Per-year tables of many evaluations: `tables` (k × years) and each evaluation's `rows`
+    (k is small: evaluations share a table, e.g. every person at the same percentile)."""
+
+    tables: object  # numpy array, k × years
+    rows: object  # numpy int array, one entry per evaluation
 
 
 class ScalarOps:
@@ -115,16 +124,13 @@ class _ArrayOps:
         self.any = np.any
 
     def pick(self, table, index):  # noqa: ANN001, ANN201
-        """Each evaluation's entry of a per-year table: `table` is one row shared by all, or
-        one row per evaluation (2-D); `index` one whole number or one per evaluation."""
+        """Each evaluation's entry of a per-year table: one row shared by all (a tuple), or
+        a `TaskTable`; `index` one whole number or one per evaluation."""
         np = self.np
-        table = np.asarray(table)
-        if np.ndim(index) == 0:
-            return table[..., int(index)]
-        index = index.astype(np.intp)
-        if table.ndim == 1:
-            return table[index]
-        return table[np.arange(table.shape[0]), index]
+        whole = int(index) if np.ndim(index) == 0 else index.astype(np.intp)
+        if isinstance(table, TaskTable):
+            return table.tables[table.rows, whole]
+        return np.asarray(table)[whole]
 
     def full(self, like, value: float):  # noqa: ANN001, ANN201
         return self.np.full(self.np.shape(like), value, dtype=float)

@@ -28,7 +28,8 @@ import numpy as np
 from himcalc.engine import plan as planning
 from himcalc.engine.cashflows import project
 from himcalc.engine.metrics import Metrics, evaluate, measure_columns
-from himcalc.engine.ops import array_ops
+from himcalc.engine.earnings import profile_at
+from himcalc.engine.ops import TaskTable, array_ops
 from himcalc.engine.plan import make_plan
 from himcalc.engine.scenario import Scenario
 from himcalc.errors import HimcalcError
@@ -44,9 +45,12 @@ NUMBERS = (
 """The plan numbers the formulas read (a field missing here fails loudly: AttributeError)."""
 SHARED = ("tax_brackets",)
 """Plan values taken whole from the data, the same for every task (one data set a batch)."""
-ROWS = ("career_occupational", "career_outside", "holder_bands", "current_bands")
-"""Plan values that are a row of numbers per task (tables by year after completion, and the
-age bands): stacked into a 2-D array, or kept as one row when every task shares it."""
+TABLES = ("career_occupational", "career_outside")
+"""Per-year career tables (`earnings.CareerModel.tables`): one per distinct percentile of a
+group, stacked into an `ops.TaskTable` (the tables and each task's row), or kept as one row."""
+BANDS = ("holder_bands", "current_bands")
+"""Age bands: the same for a group; a tuple of four vectors (one element per task) when groups
+differ, or the one shared tuple."""
 METRIC_LABELS = ("pathway", "institution", "study_mode", "irr_status")
 """Metrics that are labels, returned as lists."""
 
@@ -177,14 +181,21 @@ def _resolve_group(data: Any, tasks: list[Task], indices: list[int]) -> _Group |
         values = planning.resolve(terms, _Numbers(scenarios), array_ops())
     good = np.broadcast_to((values["horizon"] >= 1) & ~np.isnan(values["tuition"]),
                            (len(indices),))
-    earnings = [terms.earnings(s.percentile) for s in scenarios]
-    model = np.broadcast_to(values["counterfactual"], (len(indices),)).copy()
-    ages = np.broadcast_to(values["age"], (len(indices),))
-    for k in np.flatnonzero(np.isnan(model)):  # no --current-salary: the model's
-        model[k] = terms.career.counterfactual(scenarios[k].percentile, float(ages[k]))
-    values = {**values, "counterfactual": model,
-              **{name: np.array([e[name] for e in earnings]) for name in ROWS},
-              **{name: earnings[0][name] for name in earnings[0] if name not in ROWS}}
+    distinct: dict[float, int] = {}
+    row = np.array([distinct.setdefault(s.percentile, len(distinct)) for s in scenarios])
+    earnings = [terms.earnings(p) for p in distinct]
+    model = np.broadcast_to(values["counterfactual"], (len(indices),))
+    missing = np.isnan(model)
+    if missing.any():  # no --current-salary: the model's, as `CareerModel.counterfactual`
+        career = terms.career
+        level = np.array([career.current.at(p) for p in distinct])[row]
+        with np.errstate(all="ignore"):
+            own = level * profile_at(career.current.bands, values["age"], array_ops()) * (
+                career.counterfactual_scale)
+        model = np.where(missing, own, model)
+    values = {**values, "counterfactual": model, "table_row": row,
+              **{name: np.array([e[name] for e in earnings]) for name in TABLES},
+              **{name: earnings[0][name] for name in earnings[0] if name not in TABLES}}
     labels = {"pathway": pid, "institution": first.institution.value,
               "study_mode": first.study_mode.value}
     return _Group(np.array(indices), good, values, labels)
@@ -197,20 +208,31 @@ def _assemble(groups: list[_Group], chosen: list[int], n_tasks: int) -> StackedP
     m = len(chosen)
     columns: dict = {name: np.empty(m) for name in NUMBERS}
     labels = {name: np.empty(m, dtype=object) for name in ("pathway", "institution", "study_mode")}
-    rows = {name: np.empty((m, max(np.shape(g.values[name])[-1] for g in groups)))
-            for name in ROWS}
+    bands = {name: np.empty((m, 4)) for name in BANDS}
+    tables: dict[str, list] = {name: [] for name in TABLES}
+    table_row = np.empty(m, dtype=np.intp)
+    offset = 0
     for g in groups:
         at = position[g.indices[g.good]]
         for name in NUMBERS:
             columns[name][at] = np.broadcast_to(g.values[name], g.good.shape)[g.good]
-        for name in ROWS:
-            rows[name][at] = g.values[name][g.good]
+        for name in BANDS:
+            bands[name][at] = g.values[name]
+        for name in TABLES:
+            tables[name].append(g.values[name])
+        table_row[at] = g.values["table_row"][g.good] + offset
+        offset += len(g.values[TABLES[0]])
         for name, label in g.labels.items():
             labels[name][at] = label
     columns.update({name: label.tolist() for name, label in labels.items()})
     columns.update({name: groups[0].values[name] for name in SHARED})
-    columns.update({name: _single_row(table, by_column=name.endswith("_bands"))
-                    for name, table in rows.items()})
+    for name in BANDS:
+        shared = (bands[name] == bands[name][0]).all()
+        columns[name] = (tuple(bands[name][0].tolist()) if shared
+                         else tuple(bands[name][:, k] for k in range(4)))
+    for name in TABLES:
+        stacked = np.concatenate(tables[name])
+        columns[name] = stacked[0] if len(stacked) == 1 else TaskTable(stacked, table_row)
     return _finish(columns)
 
 
@@ -224,14 +246,6 @@ def _finish(columns: dict) -> StackedPlan:
         if name != "horizon":
             columns[name] = _single(columns[name])
     return StackedPlan(columns, int(np.max(columns["horizon"])))
-
-
-def _single_row(table: np.ndarray, by_column: bool) -> np.ndarray | tuple:
-    """A table with one row per task, or its one row (a tuple) when every task shares it;
-    `by_column`: a few values per task (age bands), given as a tuple of column vectors."""
-    if (table == table[0]).all():
-        return tuple(table[0].tolist())
-    return tuple(table[:, k] for k in range(table.shape[1])) if by_column else table
 
 
 def _single(values: np.ndarray) -> np.ndarray | float | bool:
