@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from pydantic import TypeAdapter, ValidationError, field_validator
+from pydantic import ConfigDict, TypeAdapter, ValidationError, field_validator, model_validator
 
 from himcalc.cli.common import resolve_pathways
 from himcalc.cli.inputs import ScenarioInput
@@ -68,8 +68,27 @@ def check_id(value: Any) -> Any:
     raise ValueError(f"must be a string, a number or null, not a {type(value).__name__}")
 
 
+class StrictRecord(Scenario):
+    """A JSON Lines record that needs none of the input language's readings: JSON numbers
+    for numbers (no boolean, no text), the choices' own spelling. pydantic checks it entirely
+    in its core (no Python call per field), which is most of batch's validation time; a block
+    with any other record falls back to `BatchRecord` (same values, same messages)."""
+
+    model_config = ConfigDict(strict=True, frozen=True, extra="forbid")
+
+    id: Any = None  # checked by `_validate_block` (`check_id`), not by a call per record
+    pathways: list[str] | str | None = None
+
+    @model_validator(mode="after")
+    def _one_horizon(self) -> StrictRecord:
+        if self.horizon is not None and self.retire_age is not None:
+            raise ValueError("horizon and retire_age both set the horizon: give one of them")
+        return self
+
+
+_STRICT_LINES = TypeAdapter(list[StrictRecord])
 _LINES = TypeAdapter(list[BatchRecord])
-"""Validates a whole block of JSON Lines at once (parsing included), in pydantic's core."""
+"""Validate a whole block of JSON Lines at once (parsing included), in pydantic's core."""
 
 
 @dataclass(frozen=True)
@@ -219,14 +238,23 @@ def _may_repeat_a_key(line: str, record: BatchRecord) -> bool:
     return line.count(",") >= len(record.model_fields_set)
 
 
-def _validate_block(block: list[tuple[int, Any]]) -> list[BatchRecord] | None:
+def _validate_block(block: list[tuple[int, Any]]) -> list[Scenario] | None:
     """Every JSON Lines record of the block, parsed and validated in one call; None when the
     block is not all JSON Lines or any line is bad (then each line is read on its own, which
     names the line and field of every error)."""
     if not all(isinstance(record, str) for _, record in block):
         return None
+    text = "[" + ",".join(record for _, record in block) + "]"
     try:
-        return _LINES.validate_json("[" + ",".join(record for _, record in block) + "]")
+        records = _STRICT_LINES.validate_json(text)
+        for record in records:
+            if type(record.id) is not int:
+                check_id(record.id)
+        return records
+    except (ValidationError, ValueError):
+        pass
+    try:
+        return _LINES.validate_json(text)
     except ValidationError:
         return None
 
