@@ -27,8 +27,8 @@ import numpy as np
 
 from himcalc.engine import plan as planning
 from himcalc.engine.cashflows import project
-from himcalc.engine.metrics import Metrics, evaluate, measure_columns
 from himcalc.engine.earnings import profile_at
+from himcalc.engine.metrics import Metrics, evaluate, measure_columns
 from himcalc.engine.ops import TaskTable, array_ops
 from himcalc.engine.plan import make_plan
 from himcalc.engine.scenario import Scenario
