@@ -178,22 +178,26 @@ def test_rap_schedule_columns_and_consistency() -> None:
 # ----------------------------------------------------------------------------- in school
 
 
-def test_in_school_interest_is_capitalized() -> None:
+def test_in_school_interest_is_owed_not_capitalized() -> None:
     """$10,000 disbursed 6 months before leaving school with 6 months' grace accrues 365 days
-    (Aug 24, 2026 to Aug 24, 2027) of simple interest at 6 %, exactly $600, which is added to
-    the balance that the 10-year loan then amortises."""
+    (Aug 24, 2026 to Aug 24, 2027) of simple interest at 6 %, exactly $600. It is owed, not
+    capitalized: the first payments clear it without interest, so the level payment is below
+    the capitalized one (the annuity of $10,600) and above the annuity of $10,000; the schedule
+    repays exactly the $10,000 of principal, and total paid = principal + total interest."""
     out = run_json("--principal", "10000", "--rate", "6%", "--years", "10",
                    "--in-school-months", "6", "--grace-months", "6")
-    assert out["capitalized_interest"] == pytest.approx(600.0)
+    assert out["unpaid_interest"] == pytest.approx(600.0)
     assert out["balance_at_repayment"] == pytest.approx(10_600.0)
-    assert out["monthly_payment"] == pytest.approx(pmt(0.06, 120, 10_600), rel=1e-12)
-    assert sum(r["principal"] for r in out["schedule"]) == pytest.approx(10_600.0)
+    assert pmt(0.06, 120, 10_000) < out["monthly_payment"] < pmt(0.06, 120, 10_600)
+    assert sum(r["principal"] for r in out["schedule"]) == pytest.approx(10_000.0)
+    assert out["total_paid"] == pytest.approx(10_000.0 + out["total_interest"])
+    assert out["total_paid"] < 120 * pmt(0.06, 120, 10_600)
 
 
 def test_no_in_school_months_means_no_accrual() -> None:
     """By default the principal is the balance entering repayment, so grace accrues nothing."""
     out = run_json("--principal", "10000", "--grace-months", "9")
-    assert out["capitalized_interest"] == 0.0
+    assert out["unpaid_interest"] == 0.0
     assert out["balance_at_repayment"] == 10_000.0
 
 
@@ -210,7 +214,7 @@ def test_every_format_parses(plan_args: list[str]) -> None:
     base = ["--principal", "9000", "--rate", "5%", *plan_args]
     data = json.loads(run(*base, "-f", "json"), parse_constant=_no_nan)
     required = {"principal", "annual_rate", "term_months", "monthly_payment", "total_paid",
-                "total_interest", "schedule", "plan", "capitalized_interest", "n_payments"}
+                "total_interest", "schedule", "plan", "unpaid_interest", "n_payments"}
     assert required <= set(data)
     assert isinstance(data["schedule"], list) and data["schedule"]
     for fmt, delimiter in (("csv", ","), ("tsv", "\t")):

@@ -5,7 +5,9 @@ module only resolves options and defaults, and shapes the result into rows:
 
 * the balance entering repayment is `--principal`, plus, with `--in-school-months`, the simple
   daily interest of one unsubsidized disbursement made that many months before leaving school,
-  accrued through school and `--grace-months` of grace and capitalized (`engine.loans.accrue`);
+  accrued through school and `--grace-months` of grace (`engine.loans.accrue`); it is not
+  capitalized (87 FR 65904, from July 2023): it is owed as unpaid interest, earns no interest
+  and payments go to it first;
 * `--years N` amortises it in level monthly payments over N years (no minimum payment);
   otherwise `--plan` picks the Tiered Standard, legacy standard-10 or RAP record in the data;
 * the schedule is shown by repayment year (months 1-12 are year 1) or, with `--monthly`, by
@@ -113,9 +115,10 @@ def loan(
         min=0, max=120,
         help="Months before leaving school that the principal was disbursed. When > 0 it "
         "is treated as one unsubsidized disbursement: simple daily interest (actual/365) "
-        "accrues through school and the grace period and is capitalized (added to the "
-        "principal) when repayment starts. 0 means the principal is the balance entering "
-        "repayment. Example: --in-school-months 24")] = 0,
+        "accrues through school and the grace period; it is not capitalized when repayment "
+        "starts (the Direct Loan rule since July 2023) but owed as unpaid interest, paid "
+        "first. 0 means the principal is the balance entering repayment. "
+        "Example: --in-school-months 24")] = 0,
     monthly: Annotated[bool, typer.Option(
         "--monthly", help="Show every monthly payment instead of one row per repayment "
         "year. Example: --monthly -f csv")] = False,
@@ -143,9 +146,8 @@ def loan(
     annual_rate = rate if rate is not None else _default_rate(data)
     record = None if years is not None else _plan_record(data, chosen)
 
-    capitalized = _capitalized_interest(principal, annual_rate, in_school_months, grace_months)
-    balance = principal + capitalized
-    schedule, term_months = _schedule(chosen, years, record, balance, annual_rate,
+    unpaid = _accrued_interest(principal, annual_rate, in_school_months, grace_months)
+    schedule, term_months = _schedule(chosen, years, record, principal, unpaid, annual_rate,
                                       income, dependents or 0, income_growth or 0.0)
     s = schedule.summary
     rap = chosen is LoanPlan.rap
@@ -155,8 +157,8 @@ def loan(
         "annual_rate": annual_rate,
         "in_school_months": in_school_months,
         "grace_months": grace_months,
-        "capitalized_interest": capitalized,
-        "balance_at_repayment": balance,
+        "unpaid_interest": unpaid,
+        "balance_at_repayment": principal + unpaid,
         "term_months": term_months,
         "monthly_payment": s.monthly_payment,
         "n_payments": s.n_payments,
@@ -240,8 +242,8 @@ def _plan_record(data: Any, plan: LoanPlan) -> Any:
 # --------------------------------------------------------------------------- engine
 
 
-def _capitalized_interest(principal: float, annual_rate: float, in_school_months: int,
-                          grace_months: int) -> float:
+def _accrued_interest(principal: float, annual_rate: float, in_school_months: int,
+                      grace_months: int) -> float:
     """Interest accrued before repayment on one unsubsidized disbursement (0 without school).
 
     The disbursement is dated on the engine's first day of study (`financing.START`), school
@@ -258,20 +260,24 @@ def _capitalized_interest(principal: float, annual_rate: float, in_school_months
     return L.accrue([L.Disbursement(START, principal)], annual_rate, repay_day).interest
 
 
-def _schedule(plan: LoanPlan, years: int | None, record: Any, balance: float, rate: float,
-              income: float | None, dependents: int, growth: float) -> tuple[Any, int]:
-    """The engine's schedule for the chosen plan, and the plan's term in months."""
+def _schedule(plan: LoanPlan, years: int | None, record: Any, principal: float, unpaid: float,
+              rate: float, income: float | None, dependents: int,
+              growth: float) -> tuple[Any, int]:
+    """The engine's schedule for the chosen plan, and the plan's term in months (the Tiered
+    Standard term is set by the principal)."""
     from himcalc.engine import loans as L
 
     if years is not None:
-        return L.amortize(balance, rate, years * 12), years * 12
+        return L.amortize(principal, rate, years * 12, unpaid_interest=unpaid), years * 12
     if plan is LoanPlan.standard_10:
-        return L.standard_10(balance, rate, record), record.term_years * 12
+        return (L.standard_10(principal, rate, record, unpaid_interest=unpaid),
+                record.term_years * 12)
     if plan is LoanPlan.rap:
-        return (L.rap_schedule(balance, rate, income or 0.0, dependents, record,
-                               agi_growth=growth), record.forgiveness_months)
-    return L.tiered_standard(balance, rate, record), L.tiered_standard_term_months(balance,
-                                                                                    record)
+        return (L.rap_schedule(principal, rate, income or 0.0, dependents, record,
+                               agi_growth=growth, unpaid_interest=unpaid),
+                record.forgiveness_months)
+    return (L.tiered_standard(principal, rate, record, unpaid_interest=unpaid),
+            L.tiered_standard_term_months(principal, record))
 
 
 # --------------------------------------------------------------------------- rows
@@ -335,10 +341,10 @@ def _title(result: dict, years: int | None, plan: LoanPlan) -> str:
 
 def _summary_rows(result: dict, rap: bool) -> list[dict]:
     items: list[tuple[str, str]] = []
-    if result["capitalized_interest"] > 0:
-        items += [("Interest capitalized when repayment starts",
-                   cents(result["capitalized_interest"])),
-                  ("Balance entering repayment", cents(result["balance_at_repayment"]))]
+    if result["unpaid_interest"] > 0:
+        items += [("Interest accrued before repayment (paid first)",
+                   cents(result["unpaid_interest"])),
+                  ("Owed when repayment starts", cents(result["balance_at_repayment"]))]
     items += [("Monthly payment (first)", cents(result["monthly_payment"])),
               ("Number of payments", number(result["n_payments"])),
               ("Total paid", cents(result["total_paid"])),
@@ -352,12 +358,14 @@ def _summary_rows(result: dict, rap: bool) -> list[dict]:
 
 def _notes(result: dict, years: int | None, plan: LoanPlan) -> list[str]:
     notes = ["Amounts are not rounded to cents; the last payment clears the balance."]
-    if result["capitalized_interest"] > 0:
+    if result["unpaid_interest"] > 0:
         notes.append(
             f"One unsubsidized disbursement {result['in_school_months']} months before leaving "
             f"school; simple daily interest (actual/365) through school and "
-            f"{result['grace_months']} months of grace is capitalized. Total paid = principal "
-            "+ capitalized interest + total interest.")
+            f"{result['grace_months']} months of grace is owed when repayment starts, not "
+            "capitalized (Direct Loan rule since July 2023, 87 FR 65904): payments go to it "
+            "first and it earns no interest. Total paid = principal + total interest (which "
+            "includes it).")
     if years is None and plan is LoanPlan.standard_10:
         notes.append("The standard 10-year plan is open only to borrowers with no Direct Loan "
                      "made on or after July 1, 2026.")
