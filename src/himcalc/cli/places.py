@@ -56,9 +56,9 @@ def program_note(data: Any, base: Any, scenario: Any, choice: Any, plan: Any) ->
     if "borrow" not in base.model_fields_set:
         if row.debt_median:
             parts.append(f"Borrowing {money(scenario.borrow)} a year: its completers' median "
-                         f"debt, {money(row.debt_median)}, over {plan.years_to_complete:g} "
-                         "years of study (--borrow 0 leaves loans out; loans never change NPV "
-                         "or payback).")
+                         f"debt, {money(row.debt_median)}, over {_years(plan.years_to_complete)}"
+                         " of study (--borrow 0 leaves loans out; loans never change NPV or "
+                         "payback).")
         else:
             parts.append("Fallback: its median debt is suppressed, so no borrowing is assumed "
                          "(--borrow sets one).")
@@ -66,6 +66,10 @@ def program_note(data: Any, base: Any, scenario: Any, choice: Any, plan: Any) ->
         parts.append(f"Wages and the counterfactual are national (--state {row.state} prices "
                      f"them in {programs.state_name(row.state)}).")
     return " ".join(parts)
+
+
+def _years(value: float) -> str:
+    return f"{value:g} year" + ("" if value == 1 else "s")
 
 
 def state_note(data: Any, scenario: Any, local: Any) -> str:

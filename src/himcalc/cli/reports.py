@@ -294,7 +294,7 @@ def compare(
     for inst in institution or [None]:
         base = scenario_from(flags or {}, data=data, institution=inst)
         tasks = tasks_of(data, base, pathways, program)
-        keys = tuple(dict.fromkeys(t[2].key for t in tasks if t[2] is not None))
+        keys = tuple(program or ([base.program] if base.program else []))
         if not tasks:
             skipped.append(f"no pathway in the data is open to education "
                            f"'{base.education.value}'")
@@ -495,7 +495,7 @@ def show(
     name = data.get("pathways")[pid].name
     labels = METRIC_LABELS + (FINANCED_LABELS if m["debt_at_repayment"] > 0 else [])
     metric_rows = [{"metric": label, "value": fmt_(m[key])} for key, label, fmt_ in labels]
-    keys = (choice.key,) if choice is not None else ()
+    keys = (program,) if program else ()
     local = _local_notes(data, base, scenario, pid, choice, plan)
     summary = Report(rows=metric_rows, title="Metrics",
                      columns=[Column("metric", "Metric", text, "left"),

@@ -81,7 +81,7 @@ STATE_NAMES = {
 read `--state Wisconsin` as a suggestion and to write notes; figures come from the CSVs."""
 
 
-def _extract(data: Datasets, file: str) -> Extract:
+def extract(data: Datasets, file: str) -> Extract:
     for record in data.get("extracts").values():
         if record.file == file:
             return record
@@ -90,17 +90,17 @@ def _extract(data: Datasets, file: str) -> Extract:
 
 def programs(data: Datasets) -> tuple[Program, ...]:
     """Every row of the Scorecard extract (read on first use)."""
-    return _extract(data, PROGRAMS_FILE).table()
+    return extract(data, PROGRAMS_FILE).table()
 
 
 def state_rows(data: Datasets) -> tuple[StateWages, ...]:
     """Every row of the OEWS state extract (read on first use)."""
-    return _extract(data, STATE_WAGES_FILE).table()
+    return extract(data, STATE_WAGES_FILE).table()
 
 
 def source_of(data: Datasets, file: str) -> str:
     """'title (year)' of an extract's source, for notes."""
-    record = _extract(data, file)
+    record = extract(data, file)
     return f"{record.source.title} ({record.source.year})"
 
 
