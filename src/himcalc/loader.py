@@ -8,9 +8,7 @@ remembers the line of each key so that a validation error can say where it is.
 
 from __future__ import annotations
 
-import csv
 import functools
-import hashlib
 import math
 import os
 import re
@@ -433,6 +431,9 @@ def read_table(path: Any, name: str, record: Extract) -> tuple[Any, ...]:
     every cell reads as its column's kind (an empty cell only where allowed, as None). A
     problem is a `DatasetError` naming the file, line and column.
     """
+    import csv  # only a run that reads an extract needs these
+    import hashlib
+
     where = f"extracts record '{record.id}'"
     spec = TABLES.get(record.file)
     if spec is None:

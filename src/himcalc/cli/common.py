@@ -167,8 +167,6 @@ def tasks_of(data: Datasets, scenario: Scenario, names: list[str] | None,
 
     An unknown pathway or programme is a usage error (exit 2) with a suggestion.
     """
-    from himcalc.engine import programs
-
     selectors = list(selectors or [])
     if scenario.program is not None:
         if not selectors:
@@ -177,6 +175,10 @@ def tasks_of(data: Datasets, scenario: Scenario, names: list[str] | None,
     tasks: list[Task] = []
     if names or not selectors:
         tasks += [(scenario, pid, None) for pid in resolve_pathways(data, names, scenario)]
+    if not selectors:
+        return tasks
+    from himcalc.engine import programs  # only a run with programmes imports it
+
     seen: set[str] = set()
     for selector in selectors:
         try:
@@ -200,7 +202,8 @@ def one_task(data: Datasets, scenario: Scenario, pathway: str | None,
     if pathway is not None and scenario.program is not None:
         scenario = scenario.model_copy(update={"program": None})
     if pathway is None and selector is None and scenario.program is None:
-        raise UsageError("give a pathway id or --program UNITID:LEVEL")
+        raise UsageError("missing argument 'pathway': give a pathway id or --program "
+                         "UNITID:LEVEL")
     tasks = tasks_of(data, scenario, [pathway] if pathway else None,
                      [selector] if selector else None)
     if len(tasks) > 1:

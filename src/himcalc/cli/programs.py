@@ -55,6 +55,11 @@ COLUMNS = [
 """The table's columns; `program` is the selector `--program` takes (UNITID:level), or the
 UNITID alone for a level himcalc does not price."""
 
+OTHER_LEVELS = {4: "post-bacc certificate", 6: "doctoral", 7: "first professional",
+                8: "graduate certificate", 99: "non-credential"}
+"""Short names of the Scorecard levels himcalc does not price (CREDLEV codes; the row's
+`credential` keeps Scorecard's own name)."""
+
 KEYS = ["program", "unitid", "institution", "state", "control", "level", "credential",
         "completers", "earnings_4yr", "earnings_1yr", "debt_median", "hs_benchmark_state"]
 """Keys of a row in JSON and CSV order (a documented contract)."""
@@ -106,7 +111,9 @@ def programs(
         rows.append({
             "program": f"{row.unitid}:{mine.value}" if mine else str(row.unitid),
             "unitid": row.unitid, "institution": row.institution, "state": row.state,
-            "control": row.control, "level": mine.value if mine else row.credential,
+            "control": row.control,
+            "level": mine.value if mine else OTHER_LEVELS.get(row.credential_level,
+                                                              row.credential),
             "credential": row.credential, "completers": row.completers,
             "earnings_4yr": row.earnings_4yr, "earnings_1yr": row.earnings_1yr,
             "debt_median": row.debt_median, "hs_benchmark_state": row.hs_benchmark_state,

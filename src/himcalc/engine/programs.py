@@ -82,9 +82,10 @@ read `--state Wisconsin` as a suggestion and to write notes; figures come from t
 
 
 def extract(data: Datasets, file: str) -> Extract:
-    for record in data.get("extracts").values():
-        if record.file == file:
-            return record
+    """The `extracts` record of `file` (a `--data` record, loaded last, before the shipped)."""
+    found = [r for r in data.get("extracts").values() if r.file == file]
+    if found:
+        return found[-1]
     raise DatasetError(f"the data has no extracts record for {file} (dataset extracts)")
 
 
