@@ -23,7 +23,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from himcalc.errors import DatasetError
 from himcalc.models.dataset import RECORD_TYPES, Datasets, Problem
-from himcalc.models.extracts import CONTROLS, TABLES, Extract
+from himcalc.models.extracts import Extract
 from himcalc.numbers import boolean_problem, number_problem
 
 try:
@@ -410,16 +410,19 @@ def shipped_files() -> list[tuple[str, resources.abc.Traversable]]:
 
 MAX_TABLE_BYTES = 20_000_000
 """The largest extract CSV read (the shipped ones are well under 1 MB)."""
-_TABLE_KINDS: dict[str, tuple[re.Pattern[str], str]] = {
-    "id": (re.compile(r"[1-9]\d{0,8}"), "a whole number above 0"),
-    "count": (re.compile(r"0|[1-9]\d{0,8}"), "a whole number"),
-    "money": (re.compile(r"(0|[1-9]\d{0,8})(\.\d{1,6})?"), "a number of dollars"),
-    "state": (re.compile(r"[A-Z]{2}"), "a two-letter state code"),
-    "code": (re.compile(r"\d{1,12}"), "a numeric code"),
-    "soc": (re.compile(r"\d{2}-\d{4}"), "a SOC code (NN-NNNN)"),
-    "control": (re.compile("|".join(CONTROLS)), "one of " + ", ".join(CONTROLS)),
-    "text": (re.compile(r"[^\x00-\x1f\x7f]{1,300}"), "text (no control characters)"),
+_TABLE_KINDS: dict[str, tuple[str, str]] = {
+    "id": (r"[1-9]\d{0,8}", "a whole number above 0"),
+    "count": (r"0|[1-9]\d{0,8}", "a whole number"),
+    "money": (r"(0|[1-9]\d{0,8})(\.\d{1,6})?", "a number of dollars"),
+    "state": (r"[A-Z]{2}", "a two-letter state code"),
+    "code": (r"\d{1,12}", "a numeric code"),
+    "soc": (r"\d{2}-\d{4}", "a SOC code (NN-NNNN)"),
+    "control": (r"public|private_nonprofit|for_profit",
+                "one of public, private_nonprofit, for_profit"),
+    "text": (r"[^\x00-\x1f\x7f]{1,300}", "text (no control characters)"),
 }
+"""Each column kind of `models.tables.TABLES`: its pattern (compiled when a table is read)
+and how to say it."""
 
 
 def read_table(path: Any, name: str, record: Extract) -> tuple[Any, ...]:
@@ -433,6 +436,8 @@ def read_table(path: Any, name: str, record: Extract) -> tuple[Any, ...]:
     """
     import csv  # only a run that reads an extract needs these
     import hashlib
+
+    from himcalc.models.tables import TABLES
 
     where = f"extracts record '{record.id}'"
     spec = TABLES.get(record.file)
@@ -464,6 +469,7 @@ def read_table(path: Any, name: str, record: Extract) -> tuple[Any, ...]:
     if header != record.columns or header != list(kinds):
         raise _fail(f"header {','.join(header)} is not the columns of {where} "
                     f"({','.join(record.columns)}) that himcalc reads", name, 1)
+    patterns = {k: (re.compile(_TABLE_KINDS[k][0]), _TABLE_KINDS[k][1]) for k in _TABLE_KINDS}
     rows = []
     for values in reader:
         line = reader.line_num
@@ -474,7 +480,7 @@ def read_table(path: Any, name: str, record: Extract) -> tuple[Any, ...]:
         for column, value in zip(header, values, strict=True):
             kind = kinds[column]
             optional = kind.endswith("?")
-            pattern, what = _TABLE_KINDS[kind.rstrip("?")]
+            pattern, what = patterns[kind.rstrip("?")]
             if value == "" and optional:
                 cells[column] = None
             elif not pattern.fullmatch(value):

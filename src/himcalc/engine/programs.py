@@ -37,7 +37,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from himcalc.engine.scenario import Scenario
     from himcalc.models.dataset import Datasets
-    from himcalc.models.extracts import Extract, Program, StateWages
+    from himcalc.models.extracts import Extract
+    from himcalc.models.tables import Program, StateWages
 
 PROGRAMS_FILE = "programs.csv"
 STATE_WAGES_FILE = "oews_states.csv"

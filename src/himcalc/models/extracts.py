@@ -6,20 +6,22 @@ Scorecard field-of-study figures summarised per credential level.
 
 The CSV files themselves are read only when a command needs them (`Extract.table`: the
 loader, which alone opens data files, gives each record the function that reads its file),
-into the plain rows below: `Program` (programs.csv) and `StateWages` (oews_states.csv).
+into the plain rows of `models.tables`: `Program` (programs.csv) and `StateWages`
+(oews_states.csv).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, PrivateAttr
 
 from himcalc.errors import DatasetError
 from himcalc.models.common import SHA256, Money, Record
 from himcalc.models.enums import CredentialLevel
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 class Extract(Record):
@@ -35,72 +37,14 @@ class Extract(Record):
     _table: tuple[Any, ...] | None = PrivateAttr(default=None)
 
     def table(self) -> tuple[Any, ...]:
-        """The file's rows (`TABLES` says of which type), read on first use and kept."""
+        """The file's rows (`models.tables.TABLES` says of which type), read on first use
+        and kept."""
         if self._table is None:
             if self._reader is None:
                 raise DatasetError(f"extracts record '{self.id}': {self.file} cannot be located "
                                    "(the record was not loaded from a data file)")
             self._table = self._reader()
         return self._table
-
-
-@dataclass(frozen=True, slots=True)
-class Program:
-    """One row of programs.csv: an institution's CIP 51.07 programmes at one credential level
-    (College Scorecard field of study). None is a cell the Scorecard suppresses or lacks."""
-
-    unitid: int
-    institution: str
-    state: str | None
-    control: str  # public, private_nonprofit or for_profit
-    credential_level: int  # Scorecard's CREDLEV code
-    credential: str
-    completers: int | None
-    earnings_4yr: float | None
-    earnings_1yr: float | None
-    debt_median: float | None
-    hs_benchmark_state: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class StateWages:
-    """One row of oews_states.csv: an occupation's OEWS wages in one state (None: not
-    published)."""
-
-    area_code: str
-    state: str
-    soc: str
-    p10: float | None
-    p25: float | None
-    p50: float | None
-    p75: float | None
-    p90: float | None
-    mean: float | None
-    employment: int | None
-
-    def known(self) -> list[tuple[int, float]]:
-        """The (percentile, wage) points published, in order."""
-        return [(p, v) for p in (10, 25, 50, 75, 90) if (v := getattr(self, f"p{p}")) is not None]
-
-
-CONTROLS = ("public", "private_nonprofit", "for_profit")
-"""The `control` values of programs.csv."""
-
-TABLES: dict[str, tuple[type, dict[str, str]]] = {
-    "programs.csv": (Program, {
-        "unitid": "id", "institution": "text", "state": "state?", "control": "control",
-        "credential_level": "id", "credential": "text", "completers": "count?",
-        "earnings_4yr": "money?", "earnings_1yr": "money?", "debt_median": "money?",
-        "hs_benchmark_state": "money?"}),
-    "oews_states.csv": (StateWages, {
-        "area_code": "code", "state": "state", "soc": "soc", "p10": "money?", "p25": "money?",
-        "p50": "money?", "p75": "money?", "p90": "money?", "mean": "money?",
-        "employment": "count?"}),
-}
-"""The extract files himcalc reads, by file name: the row type and each column's kind (a `?`
-means an empty cell is allowed and read as None). Kinds: id (whole number > 0), text,
-state (two capital letters), control (one of `CONTROLS`), count (whole number ≥ 0), money
-(a number ≥ 0), code (digits), soc (NN-NNNN)."""
 
 
 class ScorecardLevel(Record):
