@@ -43,7 +43,9 @@ def program_note(data: Any, base: Any, scenario: Any, choice: Any, plan: Any) ->
                      f"Scorecard; anchored on the national {level} median, {money(median)}."
                      + one)
     institution = plan.institution
-    if "institution" in base.model_fields_set:
+    if scenario.tuition is not None:
+        parts.append(f"Tuition: yours, {money(scenario.tuition)} a full-time year (--tuition).")
+    elif "institution" in base.model_fields_set:
         parts.append(f"Tuition: the {institution} sector average, as given (--institution).")
     elif row.control == "for_profit":
         parts.append(f"Tuition: a for-profit school, priced at the {institution} sector "
