@@ -48,8 +48,8 @@ def test_every_command_module_is_listed():
     """Every command is reachable, in --help order (a command whose module is missing from
     `COMMAND_MODULES` would silently vanish from the CLI)."""
     names = [name for name, _ in _commands()]
-    assert names == ["compare", "show", "simulate", "sensitivity", "batch", "loan", "data list",
-                     "data show", "data validate", "data schema", "data sources"]
+    assert names == ["compare", "show", "programs", "simulate", "sensitivity", "batch", "loan",
+                     "data list", "data show", "data validate", "data schema", "data sources"]
 
 
 def test_each_command_module_defines_exactly_its_commands():
@@ -70,7 +70,7 @@ def test_a_command_loads_only_its_own_module():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.splitlines()[-1]
     assert "himcalc.cli.reports" in out
-    for other in ("risk", "batch", "loan", "data"):
+    for other in ("risk", "batch", "loan", "data", "programs", "places"):
         assert f"himcalc.cli.{other}'" not in out
     result = CliRunner().invoke(app, ["compair"])
     assert result.exit_code == 2

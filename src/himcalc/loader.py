@@ -8,6 +8,7 @@ remembers the line of each key so that a validation error can say where it is.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -22,6 +23,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from himcalc.errors import DatasetError
 from himcalc.models.dataset import RECORD_TYPES, Datasets, Problem
+from himcalc.models.extracts import Extract
 from himcalc.numbers import boolean_problem, number_problem
 
 try:
@@ -261,14 +263,16 @@ def load_file(path: Path | resources.abc.Traversable, name: str, into: Datasets,
         text = read_text(path, name)
     except DatasetError as exc:
         return [exc.problem]  # type: ignore[attr-defined]
-    return load_text(text, name, into, seen)
+    return load_text(text, name, into, seen, folder=getattr(path, "parent", None))
 
 
-def load_text(text: str, name: str, into: Datasets, seen: Seen | None = None) -> list[Problem]:
+def load_text(text: str, name: str, into: Datasets, seen: Seen | None = None,
+              folder: Any = None) -> list[Problem]:
     """Validate the text of one data file called `name`; merge its records into `into`.
 
     `seen` holds the ids defined by the other files loaded with this one: an id defined twice
-    (in one file or two) is refused, naming both places.
+    (in one file or two) is refused, naming both places. `folder` is the file's directory,
+    where the CSV files of its `extracts` records are (read only when used: `read_table`).
     """
     seen = {} if seen is None else seen
     try:
@@ -297,6 +301,12 @@ def load_text(text: str, name: str, into: Datasets, seen: Seen | None = None) ->
                                     file=name, dataset=key, line=line))
             continue
         problems += _load_records(key, records, name, into, seen, line)
+        if key == "extracts" and folder is not None:
+            for raw in records:
+                rec = into.get("extracts").get(raw.get("id")) if isinstance(raw, dict) else None
+                if rec is not None and rec._reader is None:
+                    where = os.path.join(os.path.dirname(name), rec.file)
+                    rec._reader = functools.partial(read_table, folder / rec.file, where, rec)
     return problems
 
 
@@ -396,6 +406,98 @@ def shipped_files() -> list[tuple[str, resources.abc.Traversable]]:
         ((f"data/{f.name}", f) for f in root.iterdir() if f.name.endswith((".yaml", ".yml"))),
         key=lambda pair: pair[0],
     )
+
+
+MAX_TABLE_BYTES = 20_000_000
+"""The largest extract CSV read (the shipped ones are well under 1 MB)."""
+_TABLE_KINDS: dict[str, tuple[str, str]] = {
+    "id": (r"[1-9]\d{0,8}", "a whole number above 0"),
+    "count": (r"0|[1-9]\d{0,8}", "a whole number"),
+    "money": (r"(0|[1-9]\d{0,8})(\.\d{1,6})?", "a number of dollars"),
+    "state": (r"[A-Z]{2}", "a two-letter state code"),
+    "code": (r"\d{1,12}", "a numeric code"),
+    "soc": (r"\d{2}-\d{4}", "a SOC code (NN-NNNN)"),
+    "control": (r"public|private_nonprofit|for_profit",
+                "one of public, private_nonprofit, for_profit"),
+    "text": (r"[^\x00-\x1f\x7f]{1,300}", "text (no control characters)"),
+}
+"""Each column kind of `models.tables.TABLES`: its pattern (compiled when a table is read)
+and how to say it."""
+
+
+def read_table(path: Any, name: str, record: Extract) -> tuple[Any, ...]:
+    """The rows of the extract `record`'s CSV file (at `path`, called `name` in messages).
+
+    Checked before anything is used: the file's SHA-256 is the record's (a hand edit is
+    refused: rerun the script under scripts/ that writes it), the header is the record's
+    `columns` and those `TABLES` knows for this file, the row count is the record's, and
+    every cell reads as its column's kind (an empty cell only where allowed, as None). A
+    problem is a `DatasetError` naming the file, line and column.
+    """
+    import csv  # only a run that reads an extract needs these
+    import hashlib
+
+    from himcalc.models.tables import TABLES
+
+    where = f"extracts record '{record.id}'"
+    spec = TABLES.get(record.file)
+    if spec is None:
+        raise _fail(f"no table of this name is read by himcalc ({where}; known: "
+                    f"{', '.join(TABLES)})", name)
+    row_type, kinds = spec
+    try:
+        if isinstance(path, Path):
+            _regular_file(path)
+            with path.open("rb") as fh:
+                raw = fh.read(MAX_TABLE_BYTES + 1)
+        else:
+            raw = path.read_bytes()
+    except DatasetError:
+        raise
+    except OSError as exc:
+        raise _fail(f"cannot read: {exc.strerror or exc} ({where})", name) from None
+    if len(raw) > MAX_TABLE_BYTES:
+        raise _fail(f"larger than {MAX_TABLE_BYTES:,} bytes ({where})", name)
+    digest = hashlib.sha256(raw).hexdigest()
+    if digest != record.sha256:
+        raise _fail(f"SHA-256 {digest[:12]}… is not the {record.sha256[:12]}… of {where} "
+                    "(field sha256): the file was changed after the script under scripts/ "
+                    "wrote it; rerun that script", name)
+    text = decode_text(raw, name)
+    reader = csv.reader(text.splitlines())
+    header = next(reader, [])
+    if header != record.columns or header != list(kinds):
+        raise _fail(f"header {','.join(header)} is not the columns of {where} "
+                    f"({','.join(record.columns)}) that himcalc reads", name, 1)
+    patterns = {k: (re.compile(_TABLE_KINDS[k][0]), _TABLE_KINDS[k][1]) for k in _TABLE_KINDS}
+    rows = []
+    for values in reader:
+        line = reader.line_num
+        if len(values) != len(header):
+            raise _fail(f"expected {len(header)} cells as in the header, found {len(values)}",
+                        name, line)
+        cells = {}
+        for column, value in zip(header, values, strict=True):
+            kind = kinds[column]
+            optional = kind.endswith("?")
+            pattern, what = patterns[kind.rstrip("?")]
+            if value == "" and optional:
+                cells[column] = None
+            elif not pattern.fullmatch(value):
+                shown = value if len(value) <= 40 else value[:40] + "…"
+                raise _fail(f"column '{column}': must be {what}"
+                            + ("" if optional else " (required)") + f", not {shown!r}",
+                            name, line)
+            elif kind.rstrip("?") in ("id", "count"):
+                cells[column] = int(value)
+            elif kind.rstrip("?") == "money":
+                cells[column] = float(value)
+            else:
+                cells[column] = value
+        rows.append(row_type(**cells))
+    if len(rows) != record.rows:
+        raise _fail(f"{len(rows)} rows, but {where} says {record.rows} (field rows)", name)
+    return tuple(rows)
 
 
 def user_files(path: Path) -> list[tuple[str, Path]]:

@@ -186,8 +186,9 @@ def _float(text: str) -> float:
 
 
 def read_record(data: Datasets, record: Any, number: int,
-                name: str = "<stdin>") -> tuple[Any, Scenario, list[str]]:
-    """(id, scenario, pathway ids) of one input record; errors name the line and field.
+                name: str = "<stdin>") -> tuple[Any, list[tuple[Scenario, str]]]:
+    """(id, tasks) of one input record: each task a (scenario, pathway id) to price; errors
+    name the line and field.
 
     `record` is a JSON Lines line (text), a CSV row (a dict) or the error found reading it.
     """
@@ -216,7 +217,33 @@ def read_record(data: Datasets, record: Any, number: int,
         raise InputError(f"{name}:{number} (field '{field_name}'): {msg}") from None
     except HimcalcError as exc:
         raise InputError(f"{name}:{number}: {exc.message}") from None
-    return rec_id, scenario, _pathways(data, scenario, names, number, name)
+    if scenario.program is not None or scenario.state is not None:
+        return rec_id, _local_tasks(data, scenario, names, number, name)
+    return rec_id, [(scenario, pid) for pid in _pathways(data, scenario, names, number, name)]
+
+
+def _local_tasks(data: Datasets, scenario: Scenario, names: list[str] | None, number: int,
+                 name: str) -> list[tuple[Scenario, str]]:
+    """The tasks of a line with a `state` (checked) or a `program` (its levels, each with the
+    scenario `engine.programs.program_scenario` gives it). A line names pathways or a
+    programme, not both: its rows are told apart by pathway."""
+    from himcalc.engine import programs
+
+    if scenario.state is not None:
+        try:
+            programs.check_state(data, scenario.state)
+        except InputError as exc:
+            raise InputError(f"{name}:{number} (field 'state'): {exc.message}") from None
+    if scenario.program is None:
+        return [(scenario, pid) for pid in _pathways(data, scenario, names, number, name)]
+    if names:
+        raise InputError(f"{name}:{number} (field 'program'): give 'pathways' or 'program', "
+                         "not both (write one line for each)")
+    try:
+        choices = programs.select(data, scenario.program)
+    except InputError as exc:
+        raise InputError(f"{name}:{number} (field 'program'): {exc.message}") from None
+    return [(programs.program_scenario(data, scenario, c), c.pathway) for c in choices]
 
 
 def _pathways(data: Datasets, scenario: Scenario, names: list[str] | None, number: int,
@@ -281,21 +308,26 @@ def run_block(data: Datasets, block: list[tuple[int, Any]], job: Job) -> Result:
                     parse_line(record, number, job.name)  # refuses a key given twice
                 rec_id = scenario.id
                 given = scenario.pathways
-                key = (tuple(given) if isinstance(given, list) else given, scenario.education)
-                pids = known.get(key)
-                if pids is None:
-                    pids = known[key] = _pathways(data, scenario, split_pathways(given),
-                                                  number, job.name)
+                if scenario.program is not None or scenario.state is not None:
+                    line = _local_tasks(data, scenario, split_pathways(given), number, job.name)
+                else:
+                    key = (tuple(given) if isinstance(given, list) else given,
+                           scenario.education)
+                    pids = known.get(key)
+                    if pids is None:
+                        pids = known[key] = _pathways(data, scenario, split_pathways(given),
+                                                      number, job.name)
+                    line = [(scenario, pid) for pid in pids]
             else:
-                rec_id, scenario, pids = read_record(data, record, number, job.name)
+                rec_id, line = read_record(data, record, number, job.name)
         except InputError as exc:
             errors.append((number, exc.message))
             if not job.keep_going:
                 break
             continue
-        entries.append((number, len(tasks), len(pids)))
-        tasks.extend([(scenario, pid) for pid in pids])
-        ids.extend([rec_id] * len(pids))
+        entries.append((number, len(tasks), len(line)))
+        tasks.extend(line)
+        ids.extend([rec_id] * len(line))
     columns, task_errors = _evaluate_in_chunks(data, tasks)
     skips: dict[int, dict] = {}  # task index -> its `skipped` row
     if task_errors.count(None) < len(task_errors):  # a plan failed a check

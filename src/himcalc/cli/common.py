@@ -112,7 +112,22 @@ def scenario_from(flags: dict[str, Any], *, data: Datasets | None = None,
         raise InputError(f"{name}{line}{where}: {msg}{more}") from None
     if data is not None:
         _check_age(scenario, data, "age" in given, f"{name}:{key_lines.get('age', 1)}")
+        if scenario.state is not None:
+            _check_state(scenario.state, data, "state" in given,
+                         f"{name}:{key_lines.get('state', 1)}")
     return scenario
+
+
+def _check_state(state: str, data: Datasets, flag: bool, where: str) -> None:
+    """An unknown state is a usage error as a flag, an input error in a scenario file."""
+    from himcalc.engine.programs import check_state
+
+    try:
+        check_state(data, state)
+    except InputError as exc:
+        if flag:
+            raise UsageError(f"--state: {exc.message}") from None
+        raise InputError(f"{where} (field 'state'): {exc.message}") from None
 
 
 def _one_horizon(given: dict[str, Any], values: dict[str, Any], name: str) -> None:
@@ -138,6 +153,63 @@ def _check_age(scenario: Scenario, data: Datasets, flag: bool, where: str) -> No
         raise UsageError(f"--age {scenario.age}: {past}; give --retire-age or --horizon")
     raise InputError(f"{where} (field 'age'): {scenario.age} is {past}; give retire_age or "
                      "horizon")
+
+
+Task = tuple["Scenario", str, Any]
+"""What a command prices: (scenario, pathway id, the programme's `Choice` or None)."""
+
+
+def tasks_of(data: Datasets, scenario: Scenario, names: list[str] | None,
+             selectors: list[str] | None) -> list[Task]:
+    """The pathways named (or, with neither names nor programmes, every pathway open to the
+    scenario's education) and then the programmes selected (`--program`, else the scenario
+    file's `program` field), each with the scenario that prices it.
+
+    An unknown pathway or programme is a usage error (exit 2) with a suggestion.
+    """
+    selectors = list(selectors or [])
+    if scenario.program is not None:
+        if not selectors:
+            selectors.append(scenario.program)
+        scenario = scenario.model_copy(update={"program": None})
+    tasks: list[Task] = []
+    if names or not selectors:
+        tasks += [(scenario, pid, None) for pid in resolve_pathways(data, names, scenario)]
+    if not selectors:
+        return tasks
+    from himcalc.engine import programs  # only a run with programmes imports it
+
+    seen: set[str] = set()
+    for selector in selectors:
+        try:
+            choices = programs.select(data, selector)
+        except InputError as exc:
+            raise UsageError(f"--program: {exc.message}") from None
+        for choice in choices:
+            if choice.key not in seen:
+                seen.add(choice.key)
+                tasks.append((programs.program_scenario(data, scenario, choice), choice.pathway,
+                              choice))
+    return tasks
+
+
+def one_task(data: Datasets, scenario: Scenario, pathway: str | None,
+             selector: str | None) -> Task:
+    """The one pathway or programme of `show` and `sensitivity` (a usage error otherwise); a
+    pathway or `--program` given on the command line replaces the scenario file's `program`."""
+    if pathway is not None and selector is not None:
+        raise UsageError("give a pathway id or --program UNITID:LEVEL, not both")
+    if pathway is not None and scenario.program is not None:
+        scenario = scenario.model_copy(update={"program": None})
+    if pathway is None and selector is None and scenario.program is None:
+        raise UsageError("missing argument 'pathway': give a pathway id or --program "
+                         "UNITID:LEVEL")
+    tasks = tasks_of(data, scenario, [pathway] if pathway else None,
+                     [selector] if selector else None)
+    if len(tasks) > 1:
+        keys = ", ".join(t[2].key for t in tasks)
+        raise UsageError(f"--program: this names {len(tasks)} programmes ({keys}); name one")
+    return tasks[0]
 
 
 def resolve_pathways(data: Datasets, names: list[str] | None, scenario: Scenario) -> list[str]:

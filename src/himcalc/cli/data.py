@@ -192,15 +192,18 @@ def sources(fmt: FormatOption = Format.table, wide: WideOption = False,
             columns: ColumnsOption = None) -> None:
     """Every source cited by the data, with the years of its figures and what cites it.
 
+    One row per source (title and URL): e.g. the College Scorecard programmes behind
+    `--program` and the OEWS state wages behind `--state` (dataset `extracts`) each have one.
     Example: himcalc data sources -f markdown
     """
     data = load_data()
-    seen: dict[str, dict] = {}
+    seen: dict[tuple[str, str], dict] = {}
     for name, recs in data.records.items():
         for r in recs.values():
             url = str(r.source.url)
-            row = seen.setdefault(url, {"title": r.source.title, "url": url, "years": set(),
-                                        "datasets": set(), "records": 0})
+            row = seen.setdefault((url, r.source.title), {
+                "title": r.source.title, "url": url, "years": set(), "datasets": set(),
+                "records": 0})
             row["years"].add(r.source.year)
             row["datasets"].add(name)
             row["records"] += 1

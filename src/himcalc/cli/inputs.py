@@ -7,6 +7,7 @@
 * rates and shares as `0.18` or `18%` (a bare rate of 1 or more is refused: `18` → "did you
   mean 18%?"; a share may be 1);
 * choices with `-` or `_` alike (`part-time` is `part_time`; `standard_10` is `standard-10`);
+* a state in either case (`wi` is `WI`), a programme's UNITID as text or a number;
 * `horizon` and `retire_age` both set the horizon: one source gives one of them.
 """
 
@@ -59,6 +60,11 @@ def read_field(name: str, value: Any) -> Any:
         return value.strip().replace("-", "_")
     if name == "loan_plan" and isinstance(value, str):
         return value.strip().replace("_", "-")
+    if name == "program" and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # a bare UNITID written as a JSON or YAML number
+    if name in ("program", "state") and isinstance(value, str):
+        value = value.strip()
+        return value.upper() if name == "state" and len(value) == 2 else value
     return value
 
 

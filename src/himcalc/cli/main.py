@@ -26,6 +26,7 @@ from himcalc.errors import ExitCode, HimcalcError, Terminated, error_lines
 COMMAND_MODULES: dict[str, str] = {
     "compare": "himcalc.cli.reports",
     "show": "himcalc.cli.reports",
+    "programs": "himcalc.cli.programs",
     "simulate": "himcalc.cli.risk",
     "sensitivity": "himcalc.cli.risk",
     "batch": "himcalc.cli.batch",

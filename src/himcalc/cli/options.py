@@ -47,6 +47,18 @@ PathwaysArg = Annotated[
     typer.Argument(help="Pathway ids (default: every pathway open to your education). "
                    "Example: associate-hit bachelor-him", show_default=False),
 ]
+ProgramsOption = Annotated[list[str] | None, typer.Option(
+    "--program", metavar="UNITID[:LEVEL]", show_default=False,
+    help="A real programme from College Scorecard ('himcalc programs' lists them), priced as "
+    "the pathway of its level with its completers' earnings, debt and control; repeat for "
+    "several, mix with pathway ids. UNITID alone prices each level it offers. "
+    "Example: --program 240392:associate")]
+ProgramOption = Annotated[str | None, typer.Option(
+    "--program", metavar="UNITID[:LEVEL]", show_default=False,
+    help="A real programme from College Scorecard ('himcalc programs' lists them) instead of "
+    "a pathway id. Example: --program 240392:associate")]
+
+
 def choice(enum: type[StrEnum]) -> dict[str, Any]:
     """`typer.Option` arguments reading one of `enum`'s values, `-` and `_` alike
     (`part-time` is `part_time`, `standard_10` is `standard-10`), case-insensitively."""
@@ -217,6 +229,10 @@ SCENARIO_OPTIONS: dict[str, tuple[Any, Any]] = {
     "dependents": (Annotated[int | None, typer.Option(
         help="Dependents, for RAP's payment (default 0). Example: --dependents 2",
         rich_help_panel=P)], None),
+    "state": (Annotated[str | None, typer.Option(
+        metavar="XX", help="Your state (two letters): its BLS OEWS May 2025 wages and its "
+        "high-school earnings benchmark (College Scorecard); tuition stays national. Default: "
+        "national figures. Example: --state WI", rich_help_panel=P)], None),
 }
 """Every scenario flag: name → (annotation, default). None means "not given"."""
 

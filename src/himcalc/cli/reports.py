@@ -10,13 +10,15 @@ from typing import Annotated, Any
 
 import typer
 
-from himcalc.cli.common import load_data, resolve_pathways, scenario_from
+from himcalc.cli.common import load_data, one_task, scenario_from, tasks_of
 from himcalc.cli.options import (
     ColumnsOption,
     FormatOption,
     InstitutionOption,
     InstitutionsOption,
     PathwaysArg,
+    ProgramOption,
+    ProgramsOption,
     WideOption,
     view_of,
     with_scenario,
@@ -94,7 +96,7 @@ def answers(rows: list[dict], careers: list[dict | None], several: bool) -> list
     `careers[i]` is `career_point` of `rows[i]`.
     """
     def name(r: dict) -> str:
-        return f"{r['pathway']} ({r['institution']})" if several else r["pathway"]
+        return row_label(r, several)
 
     if len(rows) < 2:
         out = []
@@ -125,6 +127,13 @@ def answers(rows: list[dict], careers: list[dict | None], several: bool) -> list
     return out
 
 
+def row_label(row: dict, several: bool = False) -> str:
+    """How a row is named in sentences and charts: its programme (`UNITID:level`) or pathway,
+    with the institution when several are compared."""
+    name = row.get("program") or row["pathway"]
+    return f"{name} ({row['institution']})" if several else name
+
+
 def evaluate_rows(data: Any, scenario: Any, pathways: list[str]) -> list[dict]:
     """One metrics row per pathway (shared by `compare` and `batch`)."""
     from himcalc.engine.metrics import evaluate
@@ -137,7 +146,7 @@ def financed_note(row: dict) -> str:
     """The financed view of a borrower's row: the headline metrics leave loans out."""
     back = row["financed_back_to_even_years"]
     back_text = "never back to even" if back is None else f"back to even after {back:.1f} y"
-    return (f"Financed ({row['pathway']}, {row['institution']}): own cash NPV "
+    return (f"Financed ({row_label(row)}, {row['institution']}): own cash NPV "
             f"{money(row['npv_financed'])}; lowest {money(row['financed_low_point'])} after "
             f"{row['financed_low_point_years']:.0f} y, {back_text}; debt-free after "
             f"{row['debt_free_years']:.1f} y. Payback, NPV and IRR leave loans out.")
@@ -151,17 +160,20 @@ BOOL_FLAGS = {"cap_employer_assistance": ("--assistance-cap", "--no-assistance-c
               "completion_risk": ("--completion-risk", "--no-completion-risk")}
 
 
-def choices_text(scenario: Any, skip: tuple[str, ...] = ()) -> str | None:
+def choices_text(scenario: Any, skip: tuple[str, ...] = (),
+                 programs: tuple[str, ...] = ()) -> str | None:
     """Every scenario value that differs from its default, written as the flags that give
-    it (a `--scenario` file's values included), plus `--data`: enough to rerun the table."""
+    it (a `--scenario` file's values included), plus `--data` and the `--program`s priced:
+    enough to rerun the table."""
     from himcalc.cli.common import STATE
 
     flags = []
     if STATE.data_path is not None:
         flags.append(f"--data {STATE.data_path}")
+    flags += [f"--program {key}" for key in programs]
     for name, info in type(scenario).model_fields.items():
         value = getattr(scenario, name)
-        if name in skip or value == info.default:
+        if name in skip or name == "program" or value == info.default:
             continue
         if name in BOOL_FLAGS:
             flags.append(BOOL_FLAGS[name][0 if value else 1])
@@ -193,18 +205,20 @@ def _basis_text(scenario: Any) -> str:
     return "earnings basis: observed (College Scorecard 2026-06-10, all earners)"
 
 
-def assumptions_line(plan: Any, scenario: Any, several_institutions: bool = False) -> str:
+def assumptions_line(plan: Any, scenario: Any, several_institutions: bool = False,
+                     programs: tuple[str, ...] = ()) -> str:
     """The assumptions behind a table (the plan's resolved defaults) and every non-default
     choice, so that a shared table can be recomputed."""
     end = plan.age + plan.horizon - 1
     tax = "pre-tax" if plan.tax_rate == 0 else f"tax {percent(plan.tax_rate)}"
-    choices = choices_text(scenario, ("institution",) if several_institutions else ())
+    choices = choices_text(scenario, ("institution",) if several_institutions else (), programs)
+    wages = "BLS OEWS wages May 2025" + (f" ({scenario.state})" if scenario.state else "")
     return (
         f"Assumptions: {percent(plan.discount_rate)} real discount rate; horizon "
         f"{plan.horizon} years (age {plan.age}-{end}); earnings p{scenario.percentile:g} on "
         f"both paths, {_basis_text(scenario)}; counterfactual {money(plan.counterfactual)}/yr "
         f"at {plan.age} ({scenario.education.value}); {plan.study_mode}; {tax}; real dollars. "
-        f"Data: BLS OEWS wages May 2025, BLS Education pays 2024, "
+        f"Data: {wages}, BLS Education pays 2024, "
         f"{_tuition_source(plan, scenario)}. Payback in years from the start of study. "
         "Sources: 'himcalc data sources'; formulas: docs/methodology.md."
         + (f" {choices}" if choices else "")
@@ -254,6 +268,7 @@ def register(app: typer.Typer) -> None:
 @with_scenario
 def compare(
     pathways: PathwaysArg = None,
+    program: ProgramsOption = None,
     institution: InstitutionsOption = None,
     sort: Annotated[SortKey, typer.Option(
         help="Sort rows by payback, npv, irr or cost. Example: --sort npv")] = (
@@ -279,46 +294,85 @@ def compare(
     curves: dict[str, list[float]] = {}
     paybacks: dict[str, float | None] = {}
     notes: list[str] = []
+    local: list[str] = []
     skipped: list[str] = []
     careers: list[dict | None] = []
     several = len(institution or []) > 1
+    keys: tuple[str, ...] = ()
     for inst in institution or [None]:
-        scenario = scenario_from(flags or {}, data=data, institution=inst)
-        pids = resolve_pathways(data, pathways, scenario)
-        if not pids:
+        base = scenario_from(flags or {}, data=data, institution=inst)
+        tasks = tasks_of(data, base, pathways, program)
+        keys = tuple(program or ([base.program] if base.program else []))
+        if not tasks:
             skipped.append(f"no pathway in the data is open to education "
-                           f"'{scenario.education.value}'")
-        for pid in pids:
+                           f"'{base.education.value}'")
+        for scenario, pid, choice in tasks:
+            name = choice.key if choice is not None else pid
             try:
                 plan = make_plan(data, scenario, pid)
             except InputError as exc:  # this option cannot be priced: say so, price the rest
-                skipped.append(f"{pid} ({scenario.institution.value}): {exc.message}")
+                skipped.append(f"{name} ({scenario.institution.value}): {exc.message}")
                 continue
             metrics, flows = evaluate(plan)
-            rows.append(metrics.as_dict())
+            row = metrics.as_dict()
+            if program or base.program:
+                row["program"] = choice.key if choice is not None else None
+            rows.append(row)
             careers.append(career_point(flows, plan.years_to_complete, plan.horizon))
-            name = f"{pid} ({metrics.institution})" if several else pid
-            curves[name] = cumulative(flows.net)
-            paybacks[name] = metrics.payback_years
-            notes[:1] = [assumptions_line(plan, scenario, several)]
+            label = row_label(row, several)
+            curves[label] = cumulative(flows.net)
+            paybacks[label] = metrics.payback_years
+            notes[:1] = [assumptions_line(plan, base, several, keys)]
+            local += _local_notes(data, base, scenario, pid, choice, plan)
     if not rows:
         raise InputError(f"nothing to compare: {skipped[0]}", details=skipped[1:])
     order = sorted(range(len(rows)), key=lambda i: _SORTS[sort](rows[i]))
     rows, careers = [rows[i] for i in order], [careers[i] for i in order]
     if fmt not in MACHINE:
         notes[:0] = answers(rows, careers, several)
-    notes += [f"Debt of {r['pathway']} ({r['institution']}) includes {money(r['private_debt'])} "
-              "of private loans above the federal limits (--private-loan-rate)."
-              for r in rows if r["private_debt"] > 0]
+    local = list(dict.fromkeys(local))
+    notes += local
+    notes += [f"Debt of {row_label(r)} ({r['institution']}) includes "
+              f"{money(r['private_debt'])} of private loans above the federal limits "
+              "(--private-loan-rate)." for r in rows if r["private_debt"] > 0]
     notes += [financed_note(r) for r in rows if r["debt_at_repayment"] > 0]
     notes += [f"Skipped (cannot be priced): {s}." for s in skipped]
-    emit(Report(rows=rows, columns=COMPARE_COLUMNS, keys=METRIC_KEYS, notes=notes), fmt,
+    row_keys = METRIC_KEYS
+    if rows and "program" in rows[0]:
+        row_keys = [METRIC_KEYS[0], "program", *METRIC_KEYS[1:]]
+    emit(Report(rows=rows, columns=_compare_columns(rows), keys=row_keys, notes=notes), fmt,
          view_of(wide, columns))
     if fmt in MACHINE:
+        for note in local:
+            sys.stderr.write(printable(f"note: {note}") + "\n")
         for s in skipped:
             sys.stderr.write(f"note: skipped (cannot be priced): {s}\n")
     if chart or chart_file:
         draw_charts(curves, paybacks, chart, chart_file, fmt, "Break-even by pathway")
+
+
+def _compare_columns(rows: list[dict]) -> list[Column]:
+    """`COMPARE_COLUMNS`, with the programme after the pathway when one is priced."""
+    if not any(r.get("program") for r in rows):
+        return COMPARE_COLUMNS
+    return [COMPARE_COLUMNS[0], Column("program", "Programme", text, "left", wrap=False),
+            *COMPARE_COLUMNS[1:]]
+
+
+def _local_notes(data: Any, base: Any, scenario: Any, pid: str, choice: Any,
+                 plan: Any) -> list[str]:
+    """The notes of a programme and of a state (`cli.places`), when either is priced."""
+    if choice is None and scenario.state is None:
+        return []
+    from himcalc.cli import places
+    from himcalc.engine.plan import plan_terms
+
+    notes = []
+    if choice is not None:
+        notes.append(places.program_note(data, base, scenario, choice, plan))
+    if scenario.state is not None:
+        notes.append(places.state_note(data, scenario, plan_terms(data, scenario, pid).local))
+    return notes
 
 
 SHOW_COLUMNS = [
@@ -410,12 +464,17 @@ def assumptions(plan: Any, scenario: Any) -> dict:
     used = {k: v for k, v in asdict(plan).items() if k not in tables}
     used.update({k: getattr(scenario, k) for k in ("education", "percentile", "tuition_basis",
                                                      "earnings_basis")})
+    used.update({k: getattr(scenario, k) for k in ("program", "state")
+                 if getattr(scenario, k) is not None})
     return used
 
 
 @with_scenario
 def show(
-    pathway: Annotated[str, typer.Argument(help="Pathway id. Example: himcalc show mha")],
+    pathway: Annotated[str | None, typer.Argument(
+        help="Pathway id (or --program). Example: himcalc show mha", show_default=False)
+    ] = None,
+    program: ProgramOption = None,
     institution: InstitutionOption = None,
     fmt: FormatOption = Format.table,
     chart: ChartOption = False,
@@ -433,8 +492,8 @@ def show(
 
     _check_chart(chart, chart_file, fmt)
     data = load_data()
-    scenario = scenario_from(flags or {}, data=data, institution=institution)
-    [pid] = resolve_pathways(data, [pathway], scenario)
+    base = scenario_from(flags or {}, data=data, institution=institution)
+    scenario, pid, choice = one_task(data, base, pathway, program)
     plan = make_plan(data, scenario, pid)
     metrics, flows = evaluate(plan)
     rows = cash_flow_rows(plan, flows)
@@ -444,21 +503,30 @@ def show(
     name = data.get("pathways")[pid].name
     labels = METRIC_LABELS + (FINANCED_LABELS if m["debt_at_repayment"] > 0 else [])
     metric_rows = [{"metric": label, "value": fmt_(m[key])} for key, label, fmt_ in labels]
+    keys = (program,) if program else ()
+    local = _local_notes(data, base, scenario, pid, choice, plan)
     summary = Report(rows=metric_rows, title="Metrics",
                      columns=[Column("metric", "Metric", text, "left"),
                               Column("value", "Value", text)],
-                     notes=[assumptions_line(plan, scenario)])
+                     notes=[assumptions_line(plan, base, programs=keys), *local])
+    if fmt in MACHINE:
+        for note in local:
+            sys.stderr.write(printable(f"note: {note}") + "\n")
     breakeven = "No break-even within the horizon: the position ends under water."
     if payback == 0.0:
         breakeven = "Never under water: the position is never negative (payback 0.0)."
     elif marked:
         breakeven = (f"Break-even in year {min(marked)} (payback {payback:.1f} years from the "
                      "start of study, for good): the marked row.")
+    title = f"{name} ({pid}, {plan.institution})"
+    data_ = {"pathway": pid, "name": name}
+    if choice is not None:
+        title = f"{choice.name} ({choice.key}, as {pid}, {plan.institution})"
+        data_["program"] = choice.key
     report = Report(
-        rows=rows, columns=SHOW_COLUMNS, title=f"{name} ({pid}, {plan.institution})",
+        rows=rows, columns=SHOW_COLUMNS, title=title,
         notes=[breakeven], marked=marked, sections=[summary],
-        data={"pathway": pid, "name": name,
-              "assumptions": assumptions(plan, scenario),
+        data={**data_, "assumptions": assumptions(plan, scenario),
               "metrics": {k: m[k] for k in METRIC_KEYS},
               "cash_flows": rows},
     )

@@ -7,17 +7,20 @@ CLI starts.
 from __future__ import annotations
 
 import secrets
+import sys
 from typing import Annotated, Any
 
 import typer
 
-from himcalc.cli.common import load_data, resolve_pathways, scenario_from
+from himcalc.cli.common import load_data, one_task, scenario_from, tasks_of
 from himcalc.cli.options import (
     ColumnsOption,
     FormatOption,
     InstitutionOption,
     InstitutionsOption,
     PathwaysArg,
+    ProgramOption,
+    ProgramsOption,
     WideOption,
     parse_rate,
     view_of,
@@ -59,6 +62,7 @@ SIMULATE_KEYS = [
 @with_scenario
 def simulate(
     pathways: PathwaysArg = None,
+    program: ProgramsOption = None,
     runs: Annotated[int, typer.Option(
         min=1, max=100_000_000, help="Simulated people per pathway. Example: --runs 100000")
     ] = 10_000,
@@ -103,11 +107,28 @@ def simulate(
     except InputError as exc:  # every setting is a flag: a bad one is a usage error (exit 2)
         raise UsageError(exc.message) from None
     rows: list[dict] = []
+    local: list[str] = []
+    skipped: list[str] = []
+    keys: tuple[str, ...] = ()
     for inst in institution or [None]:
-        scenario = scenario_from(flags or {}, data=data, institution=inst)
-        for pid in resolve_pathways(data, pathways, scenario):
-            with progress(runs, f"simulating {pid}") as tick:
-                rows.append(run_simulation(data, scenario, pid, settings, tick).as_dict())
+        base = scenario_from(flags or {}, data=data, institution=inst)
+        tasks = tasks_of(data, base, pathways, program)
+        keys = tuple(program or ([base.program] if base.program else []))
+        for scenario, pid, choice in tasks:
+            name = choice.key if choice is not None else pid
+            try:
+                with progress(runs, f"simulating {name}") as tick:
+                    row = run_simulation(data, scenario, pid, settings, tick).as_dict()
+            except InputError as exc:
+                if choice is None:  # a pathway named: an error, as before
+                    raise
+                skipped.append(f"{name} ({scenario.institution.value}): {exc.message}")
+                continue
+            if program or base.program:
+                row = {"pathway": row["pathway"],
+                       "program": choice.key if choice is not None else None, **row}
+            rows.append(row)
+            local += _local_notes(data, base, scenario, pid, choice)
     notes = [
         f"{runs:,} simulated people per pathway, seed {settings.seed} (--seed {settings.seed} "
         f"repeats this run). P(payback ≤ N): payback within {within:g} years from the start "
@@ -119,11 +140,41 @@ def simulate(
     ]
     from himcalc.cli.reports import choices_text
 
-    choices = choices_text(scenario, ("institution",) if len(institution or []) > 1 else ())
+    choices = choices_text(base, ("institution",) if len(institution or []) > 1 else (), keys)
     notes += [choices] if choices else []
-    data_rows = [{k: r[k] for k in SIMULATE_KEYS} for r in rows]
-    emit(Report(rows=rows, columns=SIMULATE_COLUMNS, keys=SIMULATE_KEYS, notes=notes,
+    if not rows:
+        raise InputError(f"nothing to simulate: {skipped[0]}", details=skipped[1:])
+    local = list(dict.fromkeys(local)) + [f"Skipped (cannot be priced): {s}." for s in skipped]
+    notes += local
+    row_keys = SIMULATE_KEYS
+    columns_ = SIMULATE_COLUMNS
+    if rows and "program" in rows[0]:
+        row_keys = [SIMULATE_KEYS[0], "program", *SIMULATE_KEYS[1:]]
+        columns_ = [SIMULATE_COLUMNS[0], Column("program", "Programme", text, "left",
+                                                wrap=False), *SIMULATE_COLUMNS[1:]]
+    data_rows = [{k: r[k] for k in row_keys} for r in rows]
+    _notes_to_stderr(local, fmt)
+    emit(Report(rows=rows, columns=columns_, keys=row_keys, notes=notes,
                 data=data_rows), fmt, view)
+
+
+def _local_notes(data: Any, base: Any, scenario: Any, pid: str, choice: Any) -> list[str]:
+    """The programme and state notes (`cli.places`) of one priced option."""
+    if choice is None and scenario.state is None:
+        return []
+    from himcalc.cli.reports import _local_notes as notes_of
+    from himcalc.engine.plan import make_plan
+
+    return notes_of(data, base, scenario, pid, choice, make_plan(data, scenario, pid))
+
+
+def _notes_to_stderr(notes: list[str], fmt: Format) -> None:
+    """Machine formats drop notes from stdout: the programme and state ones go to stderr."""
+    if fmt in (Format.json, Format.csv, Format.tsv):
+        from himcalc.errors import printable
+
+        for note in notes:
+            sys.stderr.write(printable(f"note: {note}") + "\n")
 
 
 # ------------------------------------------------------------------------------ sensitivity
@@ -184,8 +235,10 @@ def _parse_grid(value: str) -> tuple[str, str]:
 
 @with_scenario
 def sensitivity(
-    pathway: Annotated[str, typer.Argument(
-        help="Pathway id. Example: himcalc sensitivity associate-hit")],
+    pathway: Annotated[str | None, typer.Argument(
+        help="Pathway id (or --program). Example: himcalc sensitivity associate-hit",
+        show_default=False)] = None,
+    program: ProgramOption = None,
     grid: Annotated[str | None, typer.Option(
         help="Two inputs for a two-way table of payback at five levels each, from: tuition, "
         "percentile, discount_rate, wage_growth, time, loan_rate, completion. "
@@ -207,10 +260,14 @@ def sensitivity(
     view = view_of(wide, columns)
     axes = _parse_grid(grid) if grid is not None else None
     data = load_data()
-    scenario = scenario_from(flags or {}, data=data, institution=institution)
-    [pid] = resolve_pathways(data, [pathway], scenario)
+    given = scenario_from(flags or {}, data=data, institution=institution)
+    scenario, pid, choice = one_task(data, given, pathway, program)
+    local = _local_notes(data, given, scenario, pid, choice)
+    _notes_to_stderr(local, fmt)
     if axes is not None:
-        emit(_grid_report(sens.grid(data, scenario, pid, *axes), fmt, axes), fmt, view)
+        report = _grid_report(sens.grid(data, scenario, pid, *axes), fmt, axes)
+        report.notes += local
+        emit(report, fmt, view)
         return
     rows = [r.as_dict() for r in sens.tornado(data, scenario, pid)]
     _decorate(rows)
@@ -222,10 +279,13 @@ def sensitivity(
     ]
     from himcalc.cli.reports import choices_text
 
-    choices = choices_text(scenario)
+    choices = choices_text(given, programs=(program,) if program else ())
     notes += [choices] if choices else []
+    notes += local
+    title = f"Sensitivity of {pid}" if choice is None else (
+        f"Sensitivity of {choice.key} ({choice.name}, as {pid})")
     emit(Report(rows=rows, columns=SENSITIVITY_COLUMNS, keys=SENSITIVITY_KEYS,
-                title=f"Sensitivity of {pid}", notes=notes,
+                title=title, notes=notes,
                 data=[{k: r[k] for k in SENSITIVITY_KEYS} for r in rows]), fmt, view)
 
 

@@ -39,6 +39,7 @@ from himcalc.models.enums import EarningsBasis, Education
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from himcalc.engine.ops import ScalarOps as Ops
+    from himcalc.engine.programs import Local
     from himcalc.models.dataset import Datasets
     from himcalc.models.education import Pathway
 
@@ -180,20 +181,36 @@ def _level(data: Datasets, education: Education) -> Level:
     )
 
 
-def career_model(data: Datasets, pathway: Pathway, education: Education,
-                 basis: EarningsBasis) -> CareerModel:
-    """The `CareerModel` of `pathway` for a person holding `education`, on `basis`."""
-    param = data.parameter
+def _periods(data: Datasets, pathway: Pathway, wages: dict | None = None) -> tuple:
+    """The career track's periods: (from year, ((share, wage points) of each occupation),
+    share outside HIM). `wages` replaces an occupation's national points (a state's)."""
     occupations = data.get("occupations")
     track = data.get("career_tracks")[pathway.career_track]
     periods = []
     for stage in track.stages:
         shares = stage.shares()
-        roles = tuple((share, tuple(occupations[role].annual_wages.known()))
+        roles = tuple((share, (wages or {}).get(role)
+                       or tuple(occupations[role].annual_wages.known()))
                       for role, share in shares.items() if role != OUTSIDE)
         periods.append((stage.from_year, roles, shares.get(OUTSIDE, 0.0)))
+    return tuple(periods)
+
+
+def career_model(data: Datasets, pathway: Pathway, education: Education,
+                 basis: EarningsBasis, local: Local | None = None) -> CareerModel:
+    """The `CareerModel` of `pathway` for a person holding `education`, on `basis`.
+
+    `local` (`engine.programs`) brings a state's wages, its high-school benchmark and a
+    programme's observed earnings. With a state but no programme, the with-path is scaled by
+    the *national* factor (the level's Scorecard median over the national model), so that the
+    state's wages move the level; a programme's own earnings anchor the model as priced.
+    """
+    param = data.parameter
+    national = _periods(data, pathway)
+    wages = local.wage_points() if local is not None else None
+    periods = _periods(data, pathway, wages) if wages else national
     model = CareerModel(
-        periods=tuple(periods),
+        periods=periods,
         ramp=(param("experience_percentile_start"), param("experience_percentile_year_10"),
               param("experience_percentile_year_25")),
         holder=_level(data, pathway.awards_education),
@@ -209,12 +226,22 @@ def career_model(data: Datasets, pathway: Pathway, education: Education,
         raise DatasetError(f"no College Scorecard earnings for the {level} level (dataset "
                            "scorecard_levels); use --earnings-basis occupation")
     high_school = _level(data, Education.high_school)
-    counterfactual_scale = observed.hs_benchmark_national / (
+    benchmark = observed.hs_benchmark_national
+    if local is not None and local.hs_benchmark is not None:
+        benchmark = local.hs_benchmark
+    counterfactual_scale = benchmark / (
         high_school.median * profile_at(high_school.bands, BAND_MIDPOINTS[0]))
     age = REFERENCE_AGE + pathway.duration_months / 12 + SCORECARD_YEARS
-    modelled = model.expected_wage(SCORECARD_YEARS, age, 50.0)
+    if local is not None and local.earnings_4yr is not None:
+        graduate_scale = local.earnings_4yr / model.expected_wage(SCORECARD_YEARS, age, 50.0)
+    else:
+        reference = model if periods is national else CareerModel(
+            periods=national, ramp=model.ramp, holder=model.holder, current=model.current,
+            counterfactual_scale=1.0)
+        graduate_scale = (observed.earnings_4yr_median
+                          / reference.expected_wage(SCORECARD_YEARS, age, 50.0))
     return CareerModel(
         periods=model.periods, ramp=model.ramp, holder=model.holder, current=model.current,
         counterfactual_scale=counterfactual_scale,
-        graduate_scale=observed.earnings_4yr_median / modelled,
+        graduate_scale=graduate_scale,
     )

@@ -28,6 +28,7 @@ from himcalc.models.enums import (
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from himcalc.engine.ops import ScalarOps as Ops
+    from himcalc.engine.programs import Local
 
 
 @dataclass(slots=True)
@@ -148,6 +149,7 @@ class _Terms:
     standard_deduction: float
     tax_brackets: tuple[tuple[float, float], ...]
     defaults: dict  # parameter values: the defaults and the tax-credit and §127 constants
+    local: Local | None = None  # what a programme or a state changed (`engine.programs`)
 
     def earnings(self, percentile: float) -> dict:
         """The plan's earnings-model numbers for a person at `percentile` (see `Plan`)."""
@@ -161,13 +163,19 @@ class _Terms:
 
 
 CATEGORIES = attrgetter("education", "institution", "study_mode", "tuition_basis",
-                        "completion_risk", "earnings_basis")
-"""The scenario's categories, on which (with the pathway) `_Terms` depend."""
+                        "completion_risk", "earnings_basis", "program", "state")
+"""The scenario's categories, on which (with the pathway) `_Terms` depend (a programme and a
+state change the earnings model: `engine.programs`)."""
 
 
 def terms_key(scenario: Scenario, pathway_id: str) -> tuple:
     """What `_Terms` depend on: the pathway and the scenario's categories."""
     return pathway_id, CATEGORIES(scenario)
+
+
+def plan_terms(data: Datasets, scenario: Scenario, pathway_id: str) -> _Terms:
+    """The cached terms of a pathway for a scenario (e.g. for its `local` notes)."""
+    return _terms(data, scenario, pathway_id)
 
 
 def _terms(data: Datasets, scenario: Scenario, pathway_id: str) -> _Terms:
@@ -189,6 +197,11 @@ def _look_up_terms(data: Datasets, scenario: Scenario, pathway_id: str) -> _Term
             f"(scenario has {scenario.education.value})"
         )
     param = data.parameter
+    local = None
+    if scenario.program is not None or scenario.state is not None:
+        from himcalc.engine.programs import local as local_of
+
+        local = local_of(data, scenario.program, scenario.state, pathway_id)
     years = study_years(pathway, scenario.study_mode)
     tier = pathway.tuition_tier
     try:
@@ -216,12 +229,13 @@ def _look_up_terms(data: Datasets, scenario: Scenario, pathway_id: str) -> _Term
         books=data.get("books_supplies")[tier.value].books_and_supplies_per_year,
         exam_fee=exam,
         kept_share=param("part_time_salary_kept") if part_time else 0.0,
-        career=career_model(data, pathway, scenario.education, scenario.earnings_basis),
+        career=career_model(data, pathway, scenario.education, scenario.earnings_basis, local),
         completion_probability=probability,
         aotc_years=max(0, int(param("aotc_years")) - prior_years) if undergraduate else 0,
         first_year_in_school=1 + prior_years,
         **_income_tax(data),
         defaults={key: param(key) for key in PLAN_PARAMETERS},
+        local=local,
     )
 
 

@@ -67,6 +67,14 @@ class Scenario(Frozen):
     private_loan_rate: float = Field(0.10, ge=0, le=0.5, allow_inf_nan=False)
     loan_plan: str = Field("tiered", pattern="^(tiered|standard-10|rap)$")
     dependents: int = Field(0, ge=0, le=20)
+    program: str | None = Field(
+        None, min_length=1, max_length=40,
+        description="A College Scorecard programme, UNITID or UNITID:LEVEL ('himcalc programs' "
+        "lists them): its completers' earnings, debt and control.")
+    state: str | None = Field(
+        None, min_length=1, max_length=40,
+        description="Two-letter state: its OEWS wages and high-school earnings benchmark "
+        "(default: national figures).")
 
     @model_validator(mode="after")
     def _age_before_retirement(self) -> Scenario:
