@@ -232,3 +232,25 @@ def test_private_loans_are_reported():
     assert rows[0]["debt_at_repayment"] > 60_000
     table = " ".join(invoke("compare", "bachelor-him", "--borrow", "15000").stdout.split())
     assert "of private loans above the federal limits" in table
+
+
+def test_repeated_study_mode_compares_side_by_side():
+    """`--study-mode` repeated prices each mode, as a repeated `--institution` does (issue 16
+    §8): one row per mode, each equal to its own single-mode run, and a Mode column."""
+    both = json.loads(invoke("compare", "associate-hit", "--study-mode", "full_time",
+                             "--study-mode", "part-time", "-f", "json").stdout)
+    assert sorted(r["study_mode"] for r in both) == ["full_time", "part_time"]
+    for row in both:
+        [single] = json.loads(invoke("compare", "associate-hit", "--study-mode",
+                                     row["study_mode"], "-f", "json").stdout)
+        assert row == single
+    table = runner.invoke(app, ["compare", "associate-hit", "--study-mode", "full_time",
+                                "--study-mode", "part_time"], env={"COLUMNS": "120"}).stdout
+    assert "Mode" in table.splitlines()[1] or "Mode" in table.splitlines()[0]
+
+
+def test_repeated_study_mode_is_refused_where_one_is_priced():
+    """Commands that price one scenario refuse a second --study-mode (exit 2, one line)."""
+    code = main_entry(["show", "associate-hit", "--study-mode", "full_time",
+                       "--study-mode", "part_time"])
+    assert code == 2

@@ -84,6 +84,12 @@ def scenario_from(flags: dict[str, Any], *, data: Datasets | None = None,
     from himcalc.loader import plain_message
 
     flags = dict(flags)
+    modes = flags.get("study_mode")
+    if isinstance(modes, list):  # a repeatable flag: only `compare` takes several
+        if len(modes) > 1:
+            raise UsageError("--study-mode given more than once: only 'himcalc compare' "
+                             "compares several study modes side by side")
+        flags["study_mode"] = modes[0] if modes else None
     path = flags.pop("scenario_file", None)
     values: dict[str, Any] = _read_scenario_file(path) if path is not None else {}
     key_lines: dict[Any, int] = getattr(values, "key_lines", {})

@@ -146,8 +146,9 @@ SCENARIO_OPTIONS: dict[str, tuple[Any, Any]] = {
     "current_salary": (Annotated[float | None, typer.Option(
         help="Your yearly salary without the credential (default: BLS median for your "
         "education). Example: --current-salary 38000", rich_help_panel=P)], None),
-    "study_mode": (Annotated[StudyMode | None, typer.Option(
-        **choice(StudyMode), help="full_time, part_time or accelerated (default full_time). "
+    "study_mode": (Annotated[list[StudyMode] | None, typer.Option(
+        **choice(StudyMode), help="full_time, part_time or accelerated (default full_time); "
+        "repeat to compare several side by side (compare only). "
         "Example: --study-mode part_time",
         rich_help_panel=P)], None),
     "salary_kept_share": (Annotated[float | None, typer.Option(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import sys
 from enum import StrEnum
@@ -127,11 +128,13 @@ def answers(rows: list[dict], careers: list[dict | None], several: bool) -> list
     return out
 
 
-def row_label(row: dict, several: bool = False) -> str:
+def row_label(row: dict, several: bool | tuple[str, ...] = False) -> str:
     """How a row is named in sentences and charts: its programme (`UNITID:level`) or pathway,
-    with the institution when several are compared."""
+    with what tells the rows apart when several are compared (`several`: the row keys, e.g.
+    institution and study mode; True means the institution)."""
     name = row.get("program") or row["pathway"]
-    return f"{name} ({row['institution']})" if several else name
+    keys = ("institution",) if several is True else (several or ())
+    return f"{name} ({', '.join(str(row[k]) for k in keys)})" if keys else name
 
 
 def evaluate_rows(data: Any, scenario: Any, pathways: list[str]) -> list[dict]:
@@ -205,19 +208,23 @@ def _basis_text(scenario: Any) -> str:
     return "earnings basis: observed (College Scorecard 2026-06-10, all earners)"
 
 
-def assumptions_line(plan: Any, scenario: Any, several_institutions: bool = False,
+def assumptions_line(plan: Any, scenario: Any, several: bool | tuple[str, ...] = False,
                      programs: tuple[str, ...] = ()) -> str:
     """The assumptions behind a table (the plan's resolved defaults) and every non-default
-    choice, so that a shared table can be recomputed."""
+    choice, so that a shared table can be recomputed; `several`: the choices the rows vary
+    (True: the institution), which the rows themselves name."""
     end = plan.age + plan.horizon - 1
     tax = "pre-tax" if plan.tax_rate == 0 else f"tax {percent(plan.tax_rate)}"
-    choices = choices_text(scenario, ("institution",) if several_institutions else (), programs)
+    varied = ("institution",) if several is True else (several or ())
+    choices = choices_text(scenario, varied, programs)
     wages = "BLS OEWS wages May 2025" + (f" ({scenario.state})" if scenario.state else "")
     return (
         f"Assumptions: {percent(plan.discount_rate)} real discount rate; horizon "
         f"{plan.horizon} years (age {plan.age}-{end}); earnings p{scenario.percentile:g} on "
         f"both paths, {_basis_text(scenario)}; counterfactual {money(plan.counterfactual)}/yr "
-        f"at {plan.age} ({scenario.education.value}); {plan.study_mode}; {tax}; real dollars. "
+        f"at {plan.age} ({scenario.education.value}); "
+        f"{'study mode by row' if 'study_mode' in varied else plan.study_mode}; {tax}; "
+        "real dollars. "
         f"Data: {wages}, BLS Education pays 2024, "
         f"{_tuition_source(plan, scenario)}. Payback in years from the start of study. "
         "Sources: 'himcalc data sources'; formulas: docs/methodology.md."
@@ -297,10 +304,13 @@ def compare(
     local: list[str] = []
     skipped: list[str] = []
     careers: list[dict | None] = []
-    several = len(institution or []) > 1
+    flags = dict(flags or {})
+    modes = flags.pop("study_mode", None) or [None]
+    several = tuple(key for key, values in (("institution", institution or []),
+                                            ("study_mode", modes)) if len(values) > 1)
     keys: tuple[str, ...] = ()
-    for inst in institution or [None]:
-        base = scenario_from(flags or {}, data=data, institution=inst)
+    for mode, inst in itertools.product(modes, institution or [None]):
+        base = scenario_from({**flags, "study_mode": mode}, data=data, institution=inst)
         tasks = tasks_of(data, base, pathways, program)
         keys = tuple(program or ([base.program] if base.program else []))
         if not tasks:
@@ -340,7 +350,8 @@ def compare(
     row_keys = METRIC_KEYS
     if rows and "program" in rows[0]:
         row_keys = [METRIC_KEYS[0], "program", *METRIC_KEYS[1:]]
-    emit(Report(rows=rows, columns=_compare_columns(rows), keys=row_keys, notes=notes), fmt,
+    emit(Report(rows=rows, columns=_compare_columns(rows, several), keys=row_keys, notes=notes),
+         fmt,
          view_of(wide, columns))
     if fmt in MACHINE:
         for note in local:
@@ -351,12 +362,15 @@ def compare(
         draw_charts(curves, paybacks, chart, chart_file, fmt, "Break-even by pathway")
 
 
-def _compare_columns(rows: list[dict]) -> list[Column]:
-    """`COMPARE_COLUMNS`, with the programme after the pathway when one is priced."""
-    if not any(r.get("program") for r in rows):
-        return COMPARE_COLUMNS
-    return [COMPARE_COLUMNS[0], Column("program", "Programme", text, "left", wrap=False),
-            *COMPARE_COLUMNS[1:]]
+def _compare_columns(rows: list[dict], several: tuple[str, ...] = ()) -> list[Column]:
+    """`COMPARE_COLUMNS`, with the programme after the pathway when one is priced, and the
+    study mode after the institution when the rows differ by it."""
+    columns = list(COMPARE_COLUMNS)
+    if "study_mode" in several:
+        columns.insert(2, Column("study_mode", "Mode", text, "left", wrap=False))
+    if any(r.get("program") for r in rows):
+        columns.insert(1, Column("program", "Programme", text, "left", wrap=False))
+    return columns
 
 
 def _local_notes(data: Any, base: Any, scenario: Any, pid: str, choice: Any,
