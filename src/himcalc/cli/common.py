@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from himcalc.errors import InputError, UsageError, printable
+from himcalc.errors import InputError, UsageError, plain_message, printable
 
 if TYPE_CHECKING:
     from himcalc.engine.scenario import Scenario
-    from himcalc.models.dataset import Datasets
+    from himcalc.models.store import Datasets
 
 
 @dataclass
@@ -27,6 +28,15 @@ STATE = State()
 
 
 def load_data() -> Datasets:
+    """The datasets of this run: the shipped snapshot (validated when it was generated, read
+    as plain records) unless `--data`/`HIMCALC_DATA` adds a user's files or the snapshot does
+    not match the shipped files; then every file is validated by the models."""
+    if STATE.data_path is None and not os.environ.get("HIMCALC_DATA"):
+        from himcalc import shipped
+
+        data = shipped.load()
+        if data is not None:
+            return data
     from himcalc import loader
 
     return loader.load(STATE.data_path)
@@ -81,7 +91,6 @@ def scenario_from(flags: dict[str, Any], *, data: Datasets | None = None,
     from pydantic import ValidationError
 
     from himcalc.cli.inputs import ScenarioInput
-    from himcalc.loader import plain_message
 
     flags = dict(flags)
     path = flags.pop("scenario_file", None)

@@ -39,8 +39,8 @@ from himcalc.models.enums import EarningsBasis, Education
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from himcalc.engine.ops import ScalarOps as Ops
-    from himcalc.models.dataset import Datasets
     from himcalc.models.education import Pathway
+    from himcalc.models.store import Datasets
 
 BAND_MIDPOINTS = (29.5, 39.5, 49.5, 59.5)
 """Ages at which the four CPS age bands' values apply (25-34 … 55-64)."""

@@ -14,8 +14,6 @@ from himcalc.engine.financing import START, LoanRules
 from himcalc.engine.ops import SCALAR
 from himcalc.engine.scenario import Scenario
 from himcalc.errors import DatasetError, InputError
-from himcalc.models.dataset import Datasets
-from himcalc.models.education import Pathway
 from himcalc.models.enums import (
     CredentialLevel,
     Education,
@@ -24,10 +22,12 @@ from himcalc.models.enums import (
     TuitionBasis,
     TuitionTier,
 )
+from himcalc.models.store import Datasets
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from himcalc.engine.ops import ScalarOps as Ops
+    from himcalc.models.education import Pathway
 
 
 @dataclass(slots=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from himcalc.models.common import Frozen
 from himcalc.models.enums import EarningsBasis, Education, Institution, StudyMode, TuitionBasis
+from himcalc.models.frozen import Frozen
 
 LOAN_PLANS = ("tiered", "standard-10", "rap")
 
