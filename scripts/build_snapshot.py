@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Validate the shipped datasets with the models and write their snapshot for fast runs.
 
-    python scripts/build_snapshot.py           # (re)write src/himcalc/shipped.jsonl
-    python scripts/build_snapshot.py --check   # write nothing; exit 1 if it is stale
+    python scripts/build_snapshot.py           # (re)write the two files below
+    python scripts/build_snapshot.py --check   # write nothing; exit 1 if one is stale
 
 Every `data/*.yaml` (and `*.yml`) file is loaded and validated exactly as a run would
 (`himcalc.loader`: the pydantic models, the number rules, duplicate ids, references between
@@ -15,7 +15,16 @@ what this script writes now, so rerun it after changing any of them.
 
 A model method or property the engine may call must live in a behaviour class of
 `himcalc/models/plain.py` (the plain records inherit it from there); the script refuses a
-model that defines one itself, naming it. Needs himcalc installed (`pip install -e .`).
+model that defines one itself, naming it.
+
+It also writes `src/himcalc/cli/scenario_schema.json`: the core schema of the scenario model
+as a person writes it (`cli.inputs.ScenarioInput`), with which `cli.reading.validate_flags`
+validates command-line flags by pydantic-core alone (same checks, same messages). Functions
+and classes are written as {"$f"|"$c": "module:qualname"}, enum members as {"$e": ..., "v":
+value}; the model's class is replaced by `engine.scenario_rules.PlainScenario`; metadata and
+serialisers (not used to validate) are left out.
+
+Needs himcalc installed (`pip install -e .`).
 """
 
 from __future__ import annotations
@@ -33,6 +42,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOT = ROOT / "src" / "himcalc" / "shipped.jsonl"
+SCENARIO_SCHEMA = ROOT / "src" / "himcalc" / "cli" / "scenario_schema.json"
 KEY_SOURCES = ("src/himcalc/models/*.py", "src/himcalc/loader.py", "src/himcalc/numbers.py")
 """Besides the data files, what decides whether the data validates and what it holds."""
 
@@ -162,23 +172,64 @@ def build(root: Path = ROOT) -> str:
                      ) + "\n"
 
 
+def build_scenario_schema() -> str:
+    """The text of `scenario_schema.json` (see the module docstring)."""
+    import re
+
+    from himcalc.cli.inputs import ScenarioInput
+    from himcalc.engine.scenario_rules import PlainScenario
+
+    def path(obj: Any) -> str:
+        return f"{obj.__module__}:{obj.__qualname__}"
+
+    def encode(value: Any, key: str | None = None) -> Any:
+        if isinstance(value, dict):
+            out = {k: encode(v, k) for k, v in value.items()
+                   if k not in ("metadata", "serialization")}
+            if out.get("type") == "model" and value.get("cls") is ScenarioInput:
+                out["cls"] = {"$c": path(PlainScenario)}
+            return out
+        if isinstance(value, list | tuple):
+            return [encode(v) for v in value]
+        if isinstance(value, enum.Enum):
+            return {"$e": path(type(value)), "v": value.value}
+        if isinstance(value, type) or callable(value):
+            return {"$c" if isinstance(value, type) else "$f": path(value)}
+        if isinstance(value, float) and not math.isfinite(value):
+            raise SystemExit(f"the scenario schema holds {value}: JSON cannot")
+        if key in ("ref", "schema_ref") and isinstance(value, str):
+            return re.sub(r":\d+$", "", value)  # the id() pydantic appends differs by run
+        if value is None or isinstance(value, bool | int | float | str):
+            return value
+        raise SystemExit(f"the scenario schema holds a {type(value).__name__}: teach "
+                         "scripts/build_snapshot.py and himcalc/cli/reading.py this type")
+
+    fields = ScenarioInput.model_fields
+    if any(f.default_factory is not None for f in fields.values()):
+        raise SystemExit("a scenario field has a default_factory: PlainScenario cannot tell it")
+    doc = {"schema": encode(ScenarioInput.__pydantic_core_schema__),
+           "defaults": {name: encode(f.default) for name, f in fields.items()}}
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if the snapshot is not up to date")
     args = parser.parse_args()
-    text = build()
-    current = SNAPSHOT.read_text(encoding="utf-8") if SNAPSHOT.exists() else None
-    if args.check:
-        if current != text:
-            print(f"{SNAPSHOT.relative_to(ROOT)} is stale: run python scripts/build_snapshot.py",
+    stale = 0
+    for target, text in ((SNAPSHOT, build()), (SCENARIO_SCHEMA, build_scenario_schema())):
+        current = target.read_text(encoding="utf-8") if target.exists() else None
+        if current == text:
+            continue
+        if args.check:
+            print(f"{target.relative_to(ROOT)} is stale: run python scripts/build_snapshot.py",
                   file=sys.stderr)
-            return 1
-        return 0
-    if current != text:
-        SNAPSHOT.write_text(text, encoding="utf-8")
-        print(f"wrote {SNAPSHOT.relative_to(ROOT)} ({len(text):,} bytes)", file=sys.stderr)
-    return 0
+            stale = 1
+        else:
+            target.write_text(text, encoding="utf-8")
+            print(f"wrote {target.relative_to(ROOT)} ({len(text):,} bytes)", file=sys.stderr)
+    return stale
 
 
 if __name__ == "__main__":

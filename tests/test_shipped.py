@@ -241,3 +241,98 @@ def test_generator_refuses_a_value_it_cannot_write(script):
     """A value of a type the snapshot does not know (a set) stops the generator, naming where."""
     with pytest.raises(SystemExit, match=r"here: a set cannot be written"):
         script.Encoder().encode({1, 2}, "here")
+
+
+# ---------------------------------------------------------------- flags without the model layer
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from himcalc.cli import reading  # noqa: E402
+from himcalc.cli.inputs import ScenarioInput  # noqa: E402
+
+
+def test_scenario_schema_is_current(script):
+    """The committed scenario schema is what the generator writes from today's
+    `ScenarioInput` (else: python scripts/build_snapshot.py)."""
+    assert reading.SCHEMA.read_text(encoding="utf-8") == script.build_scenario_schema()
+
+
+def test_reading_kinds_match_the_scenario_model():
+    """`reading.NUMBERS` and `CHOICES` are the number fields (not rates or shares) and the
+    enum fields of `Scenario`, as its annotations say."""
+    import enum
+    import types
+    import typing
+
+    from himcalc.engine.scenario import Scenario
+
+    numbers, choices = set(), set()
+    for name, info in Scenario.model_fields.items():
+        ann = info.annotation
+        args = typing.get_args(ann) if isinstance(ann, types.UnionType) else (ann,)
+        if any(a in (int, float) for a in args):
+            numbers.add(name)
+        elif any(isinstance(a, type) and issubclass(a, enum.Enum) for a in args):
+            choices.add(name)
+    assert numbers - reading.RATES - reading.SHARES == reading.NUMBERS
+    assert choices == reading.CHOICES
+    assert set(Scenario.model_fields) >= reading.RATES | reading.SHARES
+
+
+_TEXTS = ["30", "030", "4%", "4", "0.04", "-1", "1e3", "1_000", "abc", "", " 25 ", "yes",
+          "part-time", "part_time", "online", "standard_10", "rap", "associate", "nan", "1:30",
+          "18%", "100%", "0.5", "90", "91", "13", "1e7"]
+_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-5, 200),
+                    st.floats(allow_nan=True, allow_infinity=True), st.sampled_from(_TEXTS))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.sampled_from([*ScenarioInput.model_fields, "no_such_field"]),
+                       _VALUES, max_size=5))
+def test_flags_validate_exactly_as_the_model(values):
+    """Any values validated by pydantic-core on the generated schema give the model's fields
+    (same values, same types) or the model's errors (same type, place, message and input)."""
+    from pydantic import ValidationError
+
+    try:
+        want = ScenarioInput.model_validate(values)
+    except ValidationError as exc:
+        with pytest.raises(ValidationError) as got:
+            reading.validate_flags(values)
+        keep = ("type", "loc", "msg")
+        assert [{k: e[k] for k in keep} | {"input": repr(e["input"])}
+                for e in got.value.errors(include_url=False)] == [
+            {k: e[k] for k in keep} | {"input": repr(e["input"])}
+            for e in exc.errors(include_url=False)]
+        return
+    got = reading.validate_flags(values)
+    for name in type(want).model_fields:
+        assert getattr(got, name) == getattr(want, name), name
+        assert type(getattr(got, name)) is type(getattr(want, name)), name
+    assert got.model_fields_set == want.model_fields_set
+
+
+def test_plain_scenario_knows_the_defaults_and_copies():
+    """A flags-validated scenario tells each field's default as the model does, and its
+    model_copy replaces only what it is given."""
+    from himcalc.cli.inputs import ScenarioInput
+
+    got = reading.validate_flags({"age": "40"})
+    assert {n: f.default for n, f in type(got).model_fields.items()} == {
+        n: f.default for n, f in ScenarioInput.model_fields.items()}
+    copy = got.model_copy(update={"tuition": 5000.0})
+    assert (copy.tuition, copy.age, got.tuition) == (5000.0, 40, None)
+    with pytest.raises(AttributeError):
+        got.age = 41
+
+
+def test_flags_validation_builds_no_model():
+    """Validating flags imports neither pydantic itself nor the scenario models."""
+    code = ("import sys; from himcalc.cli.reading import validate_flags; "
+            "s = validate_flags({'age': '30', 'discount_rate': '4%'}); "
+            "print(s.age, s.discount_rate, sorted(m for m in sys.modules if m.split('.')[0] "
+            "== 'pydantic' or m in ('himcalc.engine.scenario', 'himcalc.cli.inputs')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "30 0.04 []"

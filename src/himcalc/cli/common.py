@@ -88,9 +88,7 @@ def scenario_from(flags: dict[str, Any], *, data: Datasets | None = None,
     past the default retirement age (no horizon given) is refused here, naming the flag or
     the file's line, rather than as a negative horizon later.
     """
-    from pydantic import ValidationError
-
-    from himcalc.cli.inputs import ScenarioInput
+    from pydantic_core import ValidationError  # pydantic's own (`pydantic.ValidationError`)
 
     flags = dict(flags)
     path = flags.pop("scenario_file", None)
@@ -102,7 +100,14 @@ def scenario_from(flags: dict[str, Any], *, data: Datasets | None = None,
     _one_horizon(given, values, name)
     values = {**values, **given}
     try:
-        scenario = ScenarioInput.model_validate(values)
+        if path is None:  # flags only: the same schema and messages, no model classes
+            from himcalc.cli.reading import validate_flags
+
+            scenario = validate_flags(values)
+        else:
+            from himcalc.cli.inputs import ScenarioInput
+
+            scenario = ScenarioInput.model_validate(values)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         err = errors[0]
