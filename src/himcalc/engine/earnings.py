@@ -217,4 +217,5 @@ def career_model(data: Datasets, pathway: Pathway, education: Education,
         periods=model.periods, ramp=model.ramp, holder=model.holder, current=model.current,
         counterfactual_scale=counterfactual_scale,
         graduate_scale=observed.earnings_4yr_median / modelled,
+        memo=model.memo,  # the tables are unscaled: the same for both models
     )

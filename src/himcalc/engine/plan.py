@@ -12,7 +12,6 @@ from operator import attrgetter
 from himcalc.engine.earnings import CareerModel, career_model
 from himcalc.engine.financing import START, LoanRules
 from himcalc.engine.ops import SCALAR
-from himcalc.engine.scenario import Scenario
 from himcalc.errors import DatasetError, InputError
 from himcalc.models.enums import (
     CredentialLevel,
@@ -25,8 +24,9 @@ from himcalc.models.enums import (
 from himcalc.models.store import Datasets
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the engine reads both by attribute: models, or plain records and scenarios
     from himcalc.engine.ops import ScalarOps as Ops
+    from himcalc.engine.scenario import Scenario
     from himcalc.models.education import Pathway
 
 
