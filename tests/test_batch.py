@@ -161,14 +161,37 @@ def test_batch_undecodable_input_keeps_the_rows_read_before_it(monkeypatch, tmp_
     assert result.stdout and clean.startswith(result.stdout)
 
 
-def test_compare_imports_none_of_batchs_heavy_modules():
-    """`compare -f json` runs the engine on floats: numpy, orjson and rich stay unimported
-    (start-up is a feature; only `batch` and `simulate` vectorise)."""
+COMPARE_JSON_MODULES = [
+    "himcalc", "himcalc.cli", "himcalc.cli.common", "himcalc.cli.main", "himcalc.cli.options",
+    "himcalc.cli.reading", "himcalc.cli.reports", "himcalc.engine", "himcalc.engine.cashflows",
+    "himcalc.engine.earnings", "himcalc.engine.finance", "himcalc.engine.financing",
+    "himcalc.engine.metrics", "himcalc.engine.ops", "himcalc.engine.plan",
+    "himcalc.engine.salary", "himcalc.engine.scenario_rules", "himcalc.errors",
+    "himcalc.models", "himcalc.models.enums", "himcalc.models.plain", "himcalc.models.store",
+    "himcalc.numbers", "himcalc.render", "himcalc.render.columns", "himcalc.render.machine",
+    "himcalc.render.report", "himcalc.shipped",
+]
+"""Every himcalc module `compare -f json` imports: no loader or dataset model (the shipped
+data is a validated snapshot), no scenario model (flags are validated on its generated
+schema), no loan, chart, table-layout or terminal module."""
+
+
+def test_compare_json_imports_only_what_it_needs():
+    """`compare -f json` imports exactly `COMPARE_JSON_MODULES` of himcalc, and none of numpy,
+    orjson, rich, yaml or plotille (start-up is a feature; issue 18). The standard `csv` is
+    not checked: `importlib.metadata`, which pydantic imports under typer, imports it."""
+    import os
     import subprocess
     import sys
 
     code = ("import sys; from himcalc.cli.main import main_entry; "
             "main_entry(['compare', '-f', 'json']); "
-            "print([m for m in ('numpy', 'orjson', 'rich') if m in sys.modules])")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.splitlines()[-1] == "[]"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'himcalc'), '|', "
+            "sorted(m for m in ('numpy', 'orjson', 'rich', 'yaml', 'plotille') "
+            "if m in sys.modules))")
+    env = {k: v for k, v in os.environ.items() if k != "HIMCALC_DATA"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env=env)
+    modules, third_party = out.stdout.splitlines()[-1].split(" | ")
+    assert modules == str(COMPARE_JSON_MODULES)
+    assert third_party == "[]"

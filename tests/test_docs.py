@@ -123,3 +123,31 @@ def test_every_option_has_help_with_example(where, param):
     """Every option and argument explains itself with an example (README and --help promise it)."""
     text = getattr(param, "help", None) or ""
     assert "Example" in text, f"{where} {param.name}: {text!r}"
+
+
+def test_help_lists_the_commands_own_summaries(capsys, monkeypatch):
+    """`himcalc --help` lists each command by its summary in `COMMAND_SUMMARIES` without
+    building it; the listing is byte for byte the one the built commands give, and it names
+    every command in `COMMAND_MODULES`."""
+    from himcalc.cli import main as cli_main
+
+    assert list(cli_main.COMMAND_SUMMARIES) == list(COMMAND_MODULES)
+    monkeypatch.setenv("COLUMNS", "200")
+    assert cli_main.main_entry(["--help"]) == 0
+    listed = capsys.readouterr().out
+    monkeypatch.setattr(cli_main, "COMMAND_SUMMARIES", {})
+    assert cli_main.main_entry(["--help"]) == 0
+    built = capsys.readouterr().out
+    assert listed == built
+    for name, summary in cli_main.COMMAND_SUMMARIES.items():
+        assert f" {name} " in listed and summary.split(",")[0] in listed
+
+
+def test_help_builds_no_command():
+    """`himcalc --help` imports no command module (its listing needs only the summaries)."""
+    code = ("import sys; from himcalc.cli.main import main_entry; main_entry(['--help']); "
+            "print(sorted(m for m in sys.modules if m.startswith('himcalc.cli.') and m not in "
+            "('himcalc.cli.main', 'himcalc.cli.common')), file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stderr.strip() == "[]"

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SKIP = ("pip ", "python -m pytest", "ruff ", "python -m typer")
+SKIP = ("pip ", "python -m pytest", "ruff ", "python -m typer", "python scripts/build_snapshot.py")
 """Set-up and development commands: installing, the suite itself, lint, docs regeneration
-(tests/test_docs.py checks that one)."""
+(tests/test_docs.py checks that one), the snapshot generator (tests/test_shipped.py checks
+what it writes)."""
 
 
 def readme_commands() -> list[tuple[str, int]]:

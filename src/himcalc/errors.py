@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from enum import IntEnum
+from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -78,3 +80,21 @@ class UsageError(HimcalcError):
     """The command line itself is wrong (unknown pathway, conflicting options …)."""
 
     exit_code = ExitCode.USAGE
+
+
+def plain_message(err: Any) -> str:
+    """One pydantic error (an `ErrorDetails` dict) in the words of a data file's author."""
+    value = err.get("input")
+    if err["type"] == "missing":
+        return "required field is missing"
+    if err["type"] == "extra_forbidden":
+        return "unknown field (a typo? see 'himcalc data schema' for the allowed fields)"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"must be a finite number, not {value}"
+    msg = (err["msg"].replace("Value error, ", "").replace("Input should be", "must be")
+           .replace("String should", "must"))
+    if "boolean" in msg or "leading zero" in msg:
+        return msg
+    if isinstance(value, str | int | float | bool) and len(repr(value)) <= 60:
+        msg += f" (got {value!r})"
+    return msg

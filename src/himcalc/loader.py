@@ -9,7 +9,6 @@ remembers the line of each key so that a validation error can say where it is.
 from __future__ import annotations
 
 import functools
-import math
 import os
 import re
 import stat
@@ -21,7 +20,7 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from himcalc.errors import DatasetError
+from himcalc.errors import DatasetError, plain_message
 from himcalc.models.dataset import RECORD_TYPES, Datasets, Problem
 from himcalc.models.extracts import Extract
 from himcalc.numbers import boolean_problem, number_problem
@@ -304,9 +303,10 @@ def load_text(text: str, name: str, into: Datasets, seen: Seen | None = None,
         if key == "extracts" and folder is not None:
             for raw in records:
                 rec = into.get("extracts").get(raw.get("id")) if isinstance(raw, dict) else None
-                if rec is not None and rec._reader is None:
+                if rec is not None and into.origin.get(("extracts", rec.id), ("",))[0] == name:
                     where = os.path.join(os.path.dirname(name), rec.file)
-                    rec._reader = functools.partial(read_table, folder / rec.file, where, rec)
+                    into.readers[rec.id] = functools.partial(read_table, folder / rec.file,
+                                                             where, rec)
     return problems
 
 
@@ -372,24 +372,6 @@ def _loose_numbers(raw: Any, value: Any, base: Problem, root: Any,
         return []
     return [Problem(problem, file=base.file, dataset=base.dataset, record=base.record,
                     field=".".join(str(p) for p in loc), line=_field_line(root, loc))]
-
-
-def plain_message(err: Any) -> str:
-    """One pydantic error (an `ErrorDetails` dict) in the words of a data file's author."""
-    value = err.get("input")
-    if err["type"] == "missing":
-        return "required field is missing"
-    if err["type"] == "extra_forbidden":
-        return "unknown field (a typo? see 'himcalc data schema' for the allowed fields)"
-    if isinstance(value, float) and not math.isfinite(value):
-        return f"must be a finite number, not {value}"
-    msg = (err["msg"].replace("Value error, ", "").replace("Input should be", "must be")
-           .replace("String should", "must"))
-    if "boolean" in msg or "leading zero" in msg:
-        return msg
-    if isinstance(value, str | int | float | bool) and len(repr(value)) <= 60:
-        msg += f" (got {value!r})"
-    return msg
 
 
 def _kind(value: Any) -> str:

@@ -22,9 +22,8 @@ from himcalc.cli.reports import METRIC_KEYS
 from himcalc.engine.metrics import OPTIONAL
 from himcalc.engine.scenario import Scenario
 from himcalc.engine.vector import evaluate_tasks, rows_of
-from himcalc.errors import HimcalcError, InputError
-from himcalc.loader import plain_message
-from himcalc.models.dataset import Datasets
+from himcalc.errors import HimcalcError, InputError, plain_message
+from himcalc.models.store import Datasets
 from himcalc.numbers import number_problem
 from himcalc.render.columnar import json_lines
 from himcalc.render.machine import to_delimited

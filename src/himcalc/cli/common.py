@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from himcalc.errors import InputError, UsageError, printable
+from himcalc.errors import InputError, UsageError, plain_message, printable
 
 if TYPE_CHECKING:
     from himcalc.engine.scenario import Scenario
-    from himcalc.models.dataset import Datasets
+    from himcalc.models.store import Datasets
 
 
 @dataclass
@@ -27,6 +28,15 @@ STATE = State()
 
 
 def load_data() -> Datasets:
+    """The datasets of this run: the shipped snapshot (validated when it was generated, read
+    as plain records) unless `--data`/`HIMCALC_DATA` adds a user's files or the snapshot does
+    not match the shipped files; then every file is validated by the models."""
+    if STATE.data_path is None and not os.environ.get("HIMCALC_DATA"):
+        from himcalc import shipped
+
+        data = shipped.load()
+        if data is not None:
+            return data
     from himcalc import loader
 
     return loader.load(STATE.data_path)
@@ -78,10 +88,7 @@ def scenario_from(flags: dict[str, Any], *, data: Datasets | None = None,
     past the default retirement age (no horizon given) is refused here, naming the flag or
     the file's line, rather than as a negative horizon later.
     """
-    from pydantic import ValidationError
-
-    from himcalc.cli.inputs import ScenarioInput
-    from himcalc.loader import plain_message
+    from pydantic_core import ValidationError  # pydantic's own (`pydantic.ValidationError`)
 
     flags = dict(flags)
     modes = flags.get("study_mode")
@@ -99,7 +106,14 @@ def scenario_from(flags: dict[str, Any], *, data: Datasets | None = None,
     _one_horizon(given, values, name)
     values = {**values, **given}
     try:
-        scenario = ScenarioInput.model_validate(values)
+        if path is None:  # flags only: the same schema and messages, no model classes
+            from himcalc.cli.reading import validate_flags
+
+            scenario = validate_flags(values)
+        else:
+            from himcalc.cli.inputs import ScenarioInput
+
+            scenario = ScenarioInput.model_validate(values)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         err = errors[0]

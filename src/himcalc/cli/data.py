@@ -10,7 +10,7 @@ import typer
 from himcalc.cli.common import load_data
 from himcalc.cli.options import ColumnsOption, FormatOption, WideOption, view_of
 from himcalc.errors import DatasetError, UsageError
-from himcalc.models.dataset import Problem
+from himcalc.models.store import Problem
 from himcalc.render.columns import Column, number, text
 from himcalc.render.report import Format, Report, emit
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 from typer.exceptions import TyperException
 
 from himcalc import __version__
@@ -35,6 +35,23 @@ COMMAND_MODULES: dict[str, str] = {
 }
 """Every sub-command, in `--help` order, and the module whose `register(app)` defines it."""
 
+COMMAND_SUMMARIES: dict[str, str] = {
+    "compare": "Payback, NPV and IRR of every HIM pathway open to you, side by side.",
+    "show": "Year-by-year cash flows of one pathway, its metrics, and the break-even year.",
+    "programs": "HIM programmes (CIP 51.07) in College Scorecard: completers' earnings and "
+    "debt.",
+    "simulate": "Monte Carlo risk: how likely each pathway pays back, and the spread of "
+    "payback and NPV.",
+    "sensitivity": "Which inputs move NPV and payback most: a tornado table, or a two-way "
+    "payback grid.",
+    "batch": "Evaluate many scenarios: one result row per scenario × pathway, streamed to "
+    "stdout.",
+    "loan": "Monthly payment, totals and repayment schedule of one federal student loan.",
+    "data": "List, show, validate and document the datasets.",
+}
+"""The first paragraph of each command's help: what `himcalc --help` lists (a test checks
+that the listing is the one the commands themselves give)."""
+
 
 class _CommandsOnDemand(MutableMapping[str, Any]):
     """The sub-commands by name; a command's module is imported when the command is looked up.
@@ -47,16 +64,26 @@ class _CommandsOnDemand(MutableMapping[str, Any]):
 
     def __init__(self) -> None:
         self._loaded: dict[str, Any] = {}
+        self.listing = False  # while `himcalc --help` lists the commands
 
-    def _load(self, module: str) -> None:
+
+    def _load(self, name: str) -> None:
+        """Build the command `name` alone (its module may define others)."""
         sub = typer.Typer()
-        importlib.import_module(module).register(sub)
-        for name, command in typer.main.get_group(sub).commands.items():
-            self._loaded.setdefault(name, command)
+        importlib.import_module(COMMAND_MODULES[name]).register(sub)
+        sub.registered_commands = [
+            c for c in sub.registered_commands
+            if (c.name or typer.main.get_command_name(c.callback.__name__)) == name]
+        sub.registered_groups = [g for g in sub.registered_groups if g.name == name]
+        self._loaded[name] = typer.main.get_group(sub).commands[name]
 
     def __getitem__(self, name: str) -> Any:
+        if self.listing and name not in self._loaded and name in COMMAND_SUMMARIES:
+            # The listing shows a command's name and summary only: building every command
+            # (importing its module, turning its options into parameters) costs ≈ 40 ms.
+            return TyperCommand(name=name, help=COMMAND_SUMMARIES[name])
         if name not in self._loaded and name in COMMAND_MODULES:
-            self._load(COMMAND_MODULES[name])
+            self._load(name)
         return self._loaded[name]
 
     def __contains__(self, name: object) -> bool:
@@ -82,6 +109,13 @@ class _Himcalc(TyperGroup):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.commands = _CommandsOnDemand()
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self.commands.listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self.commands.listing = False
 
 
 app = typer.Typer(

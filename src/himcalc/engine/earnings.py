@@ -40,8 +40,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from himcalc.engine.ops import ScalarOps as Ops
     from himcalc.engine.programs import Local
-    from himcalc.models.dataset import Datasets
     from himcalc.models.education import Pathway
+    from himcalc.models.store import Datasets
 
 BAND_MIDPOINTS = (29.5, 39.5, 49.5, 59.5)
 """Ages at which the four CPS age bands' values apply (25-34 … 55-64)."""
@@ -244,4 +244,5 @@ def career_model(data: Datasets, pathway: Pathway, education: Education,
         periods=model.periods, ramp=model.ramp, holder=model.holder, current=model.current,
         counterfactual_scale=counterfactual_scale,
         graduate_scale=graduate_scale,
+        memo=model.memo,  # the tables are unscaled: the same for both models
     )

@@ -25,9 +25,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from himcalc.engine import loans as L
-
-if TYPE_CHECKING:  # plan.py imports this module
+if TYPE_CHECKING:  # plan.py imports this module; `loans` only when someone borrows
+    from himcalc.engine import loans as L
     from himcalc.engine.plan import Plan
 
 START = date(2026, 8, 24)
@@ -77,6 +76,8 @@ def finance(plan: Plan, years: float, agi: float) -> LoanOutcome:
     horizon = plan.horizon
     if plan.borrow_per_year <= 0 or years <= 0 or plan.loan_rules is None:
         return no_loan(horizon)
+    from himcalc.engine import loans as L  # imported here: most runs borrow nothing
+
     rules: LoanRules = plan.loan_rules
     n_years = math.ceil(years - 1e-9)
     requested = [plan.borrow_per_year * min(1.0, years - k) for k in range(n_years)]
@@ -128,6 +129,8 @@ def finance(plan: Plan, years: float, agi: float) -> LoanOutcome:
 def _federal_schedule(plan: Plan, rules: LoanRules, federal: L.AccrualResult, rate: float,
                       agi: float) -> L.Schedule:
     """The federal principal and its unpaid (uncapitalized) interest on the chosen plan."""
+    from himcalc.engine import loans as L
+
     plans = rules.repayment_plans
     principal, unpaid = federal.balance, federal.interest
     if plan.loan_plan == "standard-10":

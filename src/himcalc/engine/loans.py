@@ -31,9 +31,10 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from himcalc.models.loans import LoanLimit, RapPlan, StandardPlan, TieredStandardPlan
+if TYPE_CHECKING:  # the engine reads these records by attribute (models or plain records)
+    from himcalc.models.loans import LoanLimit, RapPlan, StandardPlan, TieredStandardPlan
 
 __all__ = [
     "AccrualResult",
@@ -463,7 +464,7 @@ def tiered_standard_term_months(balance: float, plan: TieredStandardPlan) -> int
     balance exactly on a boundary takes the *longer* term ("equal to or greater than
     $25,000 but less than $50,000" -> 15 years).
 
-    >>> from himcalc.models.loans import TieredStandardTier as T
+    >>> from himcalc.models.loans import TieredStandardPlan, TieredStandardTier as T
     >>> from himcalc.models.common import Source
     >>> p = TieredStandardPlan(id="t", source=Source(title="x x", url="https://e.org", year=2026),
     ...     tiers=[T(balance_below=25_000, term_years=10), T(balance_below=None, term_years=15)])
@@ -534,7 +535,7 @@ def rap_monthly_payment(agi: float, dependents: int, plan: RapPlan) -> float:
 
     AGI $0 (or negative, e.g. business losses) gives the minimum, never an error.
 
-    >>> from himcalc.models.loans import RapBand
+    >>> from himcalc.models.loans import RapBand, RapPlan
     >>> from himcalc.models.common import Source
     >>> p = RapPlan(id="r", source=Source(title="x x", url="https://e.org", year=2026),
     ...     bands=[RapBand(agi_above=10_000 * k, percent=k / 100) for k in range(1, 11)],
@@ -739,6 +740,7 @@ def borrowing_plan(
     for dependent students whose parents cannot get PLUS loans.
 
     >>> from himcalc.models.common import Source
+    >>> from himcalc.models.loans import LoanLimit
     >>> s = Source(title="x x", url="https://e.org", year=2025)
     >>> lim = [LoanLimit(id="u1", source=s, level="undergraduate", dependency="dependent",
     ...     year_in_school=1, annual_total=5500, annual_subsidized_max=3500,

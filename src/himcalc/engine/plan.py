@@ -12,10 +12,7 @@ from operator import attrgetter
 from himcalc.engine.earnings import CareerModel, career_model
 from himcalc.engine.financing import START, LoanRules
 from himcalc.engine.ops import SCALAR
-from himcalc.engine.scenario import Scenario
 from himcalc.errors import DatasetError, InputError
-from himcalc.models.dataset import Datasets
-from himcalc.models.education import Pathway
 from himcalc.models.enums import (
     CredentialLevel,
     Education,
@@ -24,11 +21,14 @@ from himcalc.models.enums import (
     TuitionBasis,
     TuitionTier,
 )
+from himcalc.models.store import Datasets
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the engine reads both by attribute: models, or plain records and scenarios
     from himcalc.engine.ops import ScalarOps as Ops
     from himcalc.engine.programs import Local
+    from himcalc.engine.scenario import Scenario
+    from himcalc.models.education import Pathway
 
 
 @dataclass(slots=True)

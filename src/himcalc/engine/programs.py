@@ -92,12 +92,12 @@ def extract(data: Datasets, file: str) -> Extract:
 
 def programs(data: Datasets) -> tuple[Program, ...]:
     """Every row of the Scorecard extract (read on first use)."""
-    return extract(data, PROGRAMS_FILE).table()
+    return data.table(extract(data, PROGRAMS_FILE))
 
 
 def state_rows(data: Datasets) -> tuple[StateWages, ...]:
     """Every row of the OEWS state extract (read on first use)."""
-    return extract(data, STATE_WAGES_FILE).table()
+    return data.table(extract(data, STATE_WAGES_FILE))
 
 
 def source_of(data: Datasets, file: str) -> str:

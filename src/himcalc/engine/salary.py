@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from statistics import NormalDist
 
 _NORMAL = NormalDist()
@@ -40,10 +40,15 @@ def wage_at_z(points: Sequence[tuple[int, float]], z: float) -> float:
     """`wage_at_percentile` at a normal score `z` (which may lie beyond p1 or p99)."""
     if len(points) == 1:
         return points[0][1]
-    zs = [z_score(p) for p, _ in points]
-    logs = [math.log(w) for _, w in points]
+    zs, logs = _curve(tuple(points))
     i = 1
     while i < len(points) - 1 and z > zs[i]:
         i += 1
     z0, z1, l0, l1 = zs[i - 1], zs[i], logs[i - 1], logs[i]
     return math.exp(l0 + (l1 - l0) * (z - z0) / (z1 - z0))
+
+
+@lru_cache(maxsize=256)
+def _curve(points: tuple[tuple[int, float], ...]) -> tuple[list[float], list[float]]:
+    """The normal scores and log-wages of `points` (computed once per set of points)."""
+    return [z_score(p) for p, _ in points], [math.log(w) for _, w in points]

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from himcalc.models.common import Frozen
+from himcalc.engine.scenario_rules import LOAN_PLANS, retire_after_age
 from himcalc.models.enums import EarningsBasis, Education, Institution, StudyMode, TuitionBasis
+from himcalc.models.frozen import Frozen
 
-LOAN_PLANS = ("tiered", "standard-10", "rap")
+__all__ = ["LOAN_PLANS", "Scenario"]
 
 
 class Scenario(Frozen):
@@ -76,8 +77,4 @@ class Scenario(Frozen):
         description="Two-letter state: its OEWS wages and high-school earnings benchmark "
         "(default: national figures).")
 
-    @model_validator(mode="after")
-    def _age_before_retirement(self) -> Scenario:
-        if self.age is not None and self.retire_age is not None and self.retire_age <= self.age:
-            raise ValueError(f"retire_age ({self.retire_age}) must be above age ({self.age})")
-        return self
+    _age_before_retirement = model_validator(mode="after")(retire_after_age)

@@ -22,8 +22,8 @@ from himcalc.engine.metrics import evaluate
 from himcalc.engine.plan import Plan, _tuition, make_plan
 from himcalc.engine.scenario import Scenario
 from himcalc.errors import UsageError
-from himcalc.models.dataset import Datasets
 from himcalc.models.enums import StudyMode
+from himcalc.models.store import Datasets
 
 LOAN_RATE_SWING = 0.02
 """±2 percentage points around the federal (or `--loan-rate`) rate."""

@@ -68,8 +68,8 @@ from himcalc.engine.salary import z_score
 from himcalc.engine.scenario import Scenario
 from himcalc.engine.sensitivity import plan_taking
 from himcalc.errors import InputError
-from himcalc.models.dataset import Datasets
 from himcalc.models.enums import StudyMode
+from himcalc.models.store import Datasets
 
 CHUNK = 50_000
 """Runs evaluated together: bounds memory (a few (horizon × CHUNK) float arrays) whatever --runs."""

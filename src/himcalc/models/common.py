@@ -10,7 +10,11 @@ from __future__ import annotations
 import math
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl
+from pydantic import AfterValidator, BeforeValidator, Field, HttpUrl
+
+from himcalc.models.frozen import Frozen
+
+__all__ = ["SHA256", "Carrier", "Frozen", "Money", "Rate", "Record", "Source", "Wage", "Year"]
 
 
 def _finite(value: float) -> float:
@@ -44,12 +48,6 @@ Rate = Annotated[float, BeforeValidator(_not_bool), Field(ge=0, le=1), AfterVali
 
 Year = Annotated[int, Field(ge=1990, le=2100)]
 """A calendar year that a figure plausibly refers to."""
-
-
-class Frozen(BaseModel):
-    """Base for every model: immutable, and unknown keys are an error (they are usually typos)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 SHA256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]

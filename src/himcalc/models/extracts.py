@@ -12,16 +12,15 @@ into the plain rows of `models.tables`: `Program` (programs.csv) and `StateWages
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from pydantic import Field, PrivateAttr
+from pydantic import Field
 
-from himcalc.errors import DatasetError
 from himcalc.models.common import SHA256, Money, Record
 from himcalc.models.enums import CredentialLevel
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    pass
 
 
 class Extract(Record):
@@ -32,19 +31,6 @@ class Extract(Record):
     rows: int = Field(ge=0, description="Data rows (the header row not counted).")
     columns: list[str] = Field(min_length=1)
     sha256: SHA256 = Field(description="SHA-256 of the CSV file as written by its script.")
-
-    _reader: Callable[[], tuple[Any, ...]] | None = PrivateAttr(default=None)
-    _table: tuple[Any, ...] | None = PrivateAttr(default=None)
-
-    def table(self) -> tuple[Any, ...]:
-        """The file's rows (`models.tables.TABLES` says of which type), read on first use
-        and kept."""
-        if self._table is None:
-            if self._reader is None:
-                raise DatasetError(f"extracts record '{self.id}': {self.file} cannot be located "
-                                   "(the record was not loaded from a data file)")
-            self._table = self._reader()
-        return self._table
 
 
 class ScorecardLevel(Record):

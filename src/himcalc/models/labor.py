@@ -7,12 +7,20 @@ from pydantic import ConfigDict, Field, model_validator
 
 from himcalc.models.common import Frozen, Money, Record, Source, Wage, Year
 from himcalc.models.enums import Education
+from himcalc.models.plain import (
+    PERCENTILES,
+    AgeBandsBehaviour,
+    EarningsBehaviour,
+    PercentileRatiosBehaviour,
+    TrackStageBehaviour,
+    WagesBehaviour,
+)
 
-PERCENTILES = (10, 25, 50, 75, 90)
-"""The percentiles BLS OEWS publishes; a record gives any subset that includes the median."""
+__all__ = ["PERCENTILES", "AgeBands", "CareerTrack", "Earnings", "EarningsProfile", "Occupation",
+           "PercentileRatios", "Role", "TrackStage", "Wages"]
 
 
-class Wages(Frozen):
+class Wages(WagesBehaviour, Frozen):
     """Annual wage percentiles; missing ones are interpolated by the engine."""
 
     p10: Wage | None = None
@@ -31,10 +39,6 @@ class Wages(Frozen):
                     f"percentiles must not decrease: p{p_hi} ({hi:g}) < p{p_lo} ({lo:g})"
                 )
         return self
-
-    def known(self) -> list[tuple[int, float]]:
-        """The (percentile, wage) points the source gives, in order."""
-        return [(p, v) for p in PERCENTILES if (v := getattr(self, f"p{p}")) is not None]
 
 
 class Occupation(Record):
@@ -70,7 +74,7 @@ OUTSIDE_HIM = "outside_him"
 education level (BLS Education pays with its age profile), not at an occupation's wages."""
 
 
-class TrackStage(Frozen):
+class TrackStage(TrackStageBehaviour, Frozen):
     """From `from_year` years after completion, the shares of holders in each role.
 
     `roles` maps occupation ids (and `outside_him`) to shares that add up to 1; `occupation`
@@ -96,10 +100,6 @@ class TrackStage(Frozen):
                 raise ValueError(f"role shares must add up to 1 (they add up to {total:g})")
         return self
 
-    def shares(self) -> dict[str, float]:
-        """Role → share of holders (one role with share 1 for the `occupation` shorthand)."""
-        return dict(self.roles) if self.roles is not None else {self.occupation: 1.0}
-
 
 class CareerTrack(Record):
     """Where holders of a credential work, by years after completion (shares by role)."""
@@ -120,7 +120,7 @@ AGE_BANDS = ("25-34", "35-44", "45-54", "55-64")
 """The CPS age bands of an earnings profile; each band's value applies at its mid-point."""
 
 
-class AgeBands(Frozen):
+class AgeBands(AgeBandsBehaviour, Frozen):
     """A value per CPS age band (dimensionless multipliers)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
@@ -130,22 +130,14 @@ class AgeBands(Frozen):
     b45_54: float = Field(alias="45-54", gt=0, le=5)
     b55_64: float = Field(alias="55-64", gt=0, le=5)
 
-    def values(self) -> tuple[float, float, float, float]:
-        return (self.b25_34, self.b35_44, self.b45_54, self.b55_64)
 
-
-class PercentileRatios(Frozen):
+class PercentileRatios(PercentileRatiosBehaviour, Frozen):
     """Earnings percentiles as ratios to the median (the median itself is 1)."""
 
     p10: float = Field(gt=0, le=1)
     p25: float = Field(gt=0, le=1)
     p75: float = Field(ge=1, le=10)
     p90: float = Field(ge=1, le=10)
-
-    def points(self, median: float) -> list[tuple[int, float]]:
-        """(percentile, earnings) points around `median`, for `salary.wage_at_percentile`."""
-        return [(10, self.p10 * median), (25, self.p25 * median), (50, median),
-                (75, self.p75 * median), (90, self.p90 * median)]
 
 
 class EarningsProfile(Record):
@@ -162,15 +154,10 @@ class EarningsProfile(Record):
                                   description="Further sources the derivation uses.")
 
 
-class Earnings(Record):
+class Earnings(EarningsBehaviour, Record):
     """Median earnings of full-time workers aged 25+ by education (BLS "Education pays")."""
 
     education: Education
     weekly_median: Wage
     figure_year: Year
     unemployment_rate: float | None = Field(default=None, ge=0, le=1)
-
-    @property
-    def annual(self) -> float:
-        """Weekly median × 52, the annualisation BLS itself does not publish (an assumption)."""
-        return self.weekly_median * 52

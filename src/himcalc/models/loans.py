@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from himcalc.models.common import Frozen, Money, Rate, Record
+from himcalc.models.plain import LoanRateBehaviour, RapPlanBehaviour
 
 __all__ = [
     "LoanLimit",
@@ -41,7 +42,7 @@ apart because Grad PLUS closes to new borrowers on July 1, 2026).
 """
 
 
-class LoanRate(Record):
+class LoanRate(LoanRateBehaviour, Record):
     """The fixed interest rate and origination fee of one loan type for one disbursement window.
 
     Why: a Direct Loan's rate is fixed for life by the date of its *first disbursement*
@@ -62,10 +63,6 @@ class LoanRate(Record):
         if self.first_disbursed_to <= self.first_disbursed_from:
             raise ValueError("first_disbursed_to must be after first_disbursed_from")
         return self
-
-    def covers(self, day: date) -> bool:
-        """True when a loan first disbursed on `day` gets this rate."""
-        return self.first_disbursed_from <= day <= self.first_disbursed_to
 
 
 class LoanLimit(Record):
@@ -168,7 +165,7 @@ class RapBand(Frozen):
     percent: Rate = Field(description="Fraction of the whole AGI paid per year, e.g. 0.05.")
 
 
-class RapPlan(Record):
+class RapPlan(RapPlanBehaviour, Record):
     """Income-driven Repayment Assistance Plan (RAP), open from July 1, 2026.
 
     Why: RAP replaces the older income-driven plans for new loans; its payment depends on
@@ -202,11 +199,6 @@ class RapPlan(Record):
         if any(p2 < p1 for p1, p2 in zip(pcts, pcts[1:], strict=False)):
             raise ValueError("band percentages must not decrease as AGI grows")
         return self
-
-    @property
-    def forgiveness_months(self) -> int:
-        """Number of qualifying monthly payments after which the balance is forgiven."""
-        return self.forgiveness_years * 12
 
 
 RepaymentPlan = Annotated[

@@ -7,8 +7,6 @@ injection); numbers are written as numbers, untouched.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -64,6 +62,9 @@ def _cell(value: Any) -> Any:
 
 def to_delimited(rows: Iterable[dict], keys: Sequence[str], delimiter: str = ",") -> str:
     """A header row of `keys`, then one line per row; empty cell for null."""
+    import csv
+    import io
+
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     writer.writerow(keys)

@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import os
 import sys
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from himcalc.errors import UsageError
-from himcalc.render import layout, machine, plain
-from himcalc.render.columns import Column
+from himcalc.render import machine
+
+if TYPE_CHECKING:  # tables only: the machine formats need none of them
+    from himcalc.render import layout
+    from himcalc.render.columns import Column
 
 
 class Format(StrEnum):
@@ -118,17 +120,25 @@ def render(report: Report, fmt: Format, stream: TextIO | None = None,
 
 def fitted(part: Report, view: View, width: int) -> layout.Layout:
     """The layout of one table of a report under `view` at `width`."""
+    from himcalc.render import layout
+
     return layout.fit(part.rows, part.columns, width, lead=2 if part.marked else 0,
                       wide=view.wide, chosen=view.chosen(part))
 
 
 def notes_of(part: Report, fit: layout.Layout, width: int) -> list[str]:
     """A table's notes, and which columns it left out."""
+    from himcalc.render import layout
+
     hidden = layout.hidden_note(fit, width)
     return [*part.notes, *([hidden] if hidden else [])]
 
 
 def _text(report: Report, view: View) -> str:
+    import textwrap
+
+    from himcalc.render import layout
+
     width = view.width or layout.terminal_width()
     parts = []
     for i, part in enumerate([report, *report.sections]):
@@ -145,6 +155,8 @@ def _text(report: Report, view: View) -> str:
 
 def _markdown(report: Report, view: View) -> str:
     """Every table under a `##` title, its notes after a blank line (outside the table)."""
+    from himcalc.render import plain
+
     parts = []
     for i, part in enumerate([report, *report.sections]):
         if part.title:
