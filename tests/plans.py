@@ -8,7 +8,7 @@ from typing import Any
 from himcalc.engine.earnings import CAREER_YEARS
 from himcalc.engine.plan import Plan
 
-FLAT_BANDS = (1.0, 1.0, 1.0, 1.0)
+FLAT_PROFILE = (1.0,) * 171
 
 
 def staged(plan: Plan, stages: tuple[tuple[float, float], ...] | None = None,
@@ -23,5 +23,5 @@ def staged(plan: Plan, stages: tuple[tuple[float, float], ...] | None = None,
             table.append([w for start, w in stages if c + 1e-9 >= start][-1])
         changes.update(career_occupational=tuple(table), career_outside=(0.0,) * CAREER_YEARS,
                        graduate_scale=1.0, employment_with=1.0, employment_without=1.0,
-                       holder_bands=FLAT_BANDS, current_bands=FLAT_BANDS)
+                       holder_profile=FLAT_PROFILE, current_profile=FLAT_PROFILE)
     return replace(plan, **changes)

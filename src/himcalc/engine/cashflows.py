@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from himcalc.engine.earnings import CAREER_YEARS, profile_at
+from himcalc.engine.earnings import CAREER_YEARS
 from himcalc.engine.financing import LoanOutcome, finance, no_loan
 from himcalc.engine.ops import SCALAR
 from himcalc.engine.plan import Plan
@@ -76,7 +76,7 @@ def graduate_wage(plan: Plan, t, years, o: Ops = SCALAR):  # noqa: ANN001, ANN20
     c = o.minimum(o.floor(o.maximum(t - years, 0.0) + 1e-9), CAREER_YEARS - 1)
     occupational = o.pick(plan.career_occupational, c)
     outside = o.pick(plan.career_outside, c)
-    wage = occupational + outside * profile_at(plan.holder_bands, plan.age + t, o)
+    wage = occupational + outside * o.pick(plan.holder_profile, plan.age + t)
     return plan.graduate_scale * wage * plan.employment_with
 
 
@@ -84,7 +84,7 @@ def counterfactual_at(plan: Plan, t, base, o: Ops = SCALAR):  # noqa: ANN001, AN
     """Earnings without the credential in year t, before growth: the starting counterfactual
     moved along the current education's age profile (`base` = the profile at the starting
     age) and weighted by employment."""
-    ratio = o.div(profile_at(plan.current_bands, plan.age + t, o), base)
+    ratio = o.div(o.pick(plan.current_profile, plan.age + t), base)
     return plan.counterfactual * ratio * plan.employment_without
 
 
@@ -145,7 +145,7 @@ def _path(plan: Plan, years, completes: bool, o: Ops = SCALAR) -> Flows:  # noqa
     """
     horizon, g, tax_rate = plan.horizon, plan.wage_growth, plan.tax_rate
     span = plan.span
-    base = profile_at(plan.current_bands, plan.age, o)
+    base = o.pick(plan.current_profile, plan.age)
     if o.vector:
         loan = no_loan(span)  # `batch` evaluates borrowers one at a time (monthly schedules)
     else:

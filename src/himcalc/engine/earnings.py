@@ -28,6 +28,7 @@ Units: real dollars a year; ages in years; percentiles 10-90.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -71,6 +72,22 @@ def profile_at(bands, age, o: Ops = SCALAR):  # noqa: ANN001, ANN201
     second = b1 + (b2 - b1) * (a - 39.5) / 10.0
     third = b2 + (b3 - b2) * (a - 49.5) / 10.0
     return o.where(a < 39.5, first, o.where(a < 49.5, second, third))
+
+
+AGES = 171
+"""Ages a profile table covers, 0 to 170: past any age at the start (≤ 90) plus a horizon
+(≤ 80)."""
+
+
+@functools.cache
+def profile_table(bands: tuple[float, float, float, float]) -> tuple[float, ...]:
+    """`profile_at(bands, age)` for every whole age 0 … 170: ages are whole years, so the
+    year loop looks the profile up (`ops.pick`) instead of interpolating, on both backends.
+
+    >>> profile_table((1.0, 2.0, 3.0, 3.0))[34]
+    1.45
+    """
+    return tuple(profile_at(bands, age) for age in range(AGES))
 
 
 def experience_percentile(years_after: float, ramp: tuple[float, float, float]) -> float:

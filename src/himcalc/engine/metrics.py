@@ -29,7 +29,6 @@ from dataclasses import dataclass
 
 from himcalc.engine import finance
 from himcalc.engine.cashflows import Flows, counterfactual_at, graduate_wage, project
-from himcalc.engine.earnings import profile_at
 from himcalc.engine.ops import SCALAR
 from himcalc.engine.plan import Plan
 
@@ -126,7 +125,7 @@ def measure_columns(plan: Plan, flows: Flows, completer: Flows, o: Ops) -> dict:
     first = o.ceil(years - 1e-9)
     growth = growth_factor(plan.wage_growth, first, o)
     starting = graduate_wage(plan, first, years, o) * growth
-    base = profile_at(plan.current_bands, plan.age, o)
+    base = o.pick(plan.current_profile, plan.age)
     # used when `first` is past the horizon:
     premium = starting - counterfactual_at(plan, first, base, o) * growth
     direct = foregone = aid = earned_with = earned_without = 0.0

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from operator import attrgetter
 
-from himcalc.engine.earnings import CareerModel, career_model
+from himcalc.engine.earnings import CareerModel, career_model, profile_table
 from himcalc.engine.financing import START, LoanRules
 from himcalc.engine.ops import SCALAR
 from himcalc.errors import DatasetError, InputError
@@ -60,8 +60,8 @@ class Plan:
     career_occupational: tuple[float, ...]
     career_outside: tuple[float, ...]
     graduate_scale: float
-    holder_bands: tuple[float, ...]
-    current_bands: tuple[float, ...]
+    holder_profile: tuple[float, ...]
+    current_profile: tuple[float, ...]
     employment_with: float
     employment_without: float
     wage_growth: float
@@ -156,8 +156,8 @@ class _Terms:
         occupational, outside = self.career.tables(percentile)
         return {"career_occupational": occupational, "career_outside": outside,
                 "graduate_scale": self.career.graduate_scale,
-                "holder_bands": self.career.holder.bands,
-                "current_bands": self.career.current.bands,
+                "holder_profile": profile_table(self.career.holder.bands),
+                "current_profile": profile_table(self.career.current.bands),
                 "employment_with": self.career.holder.employment,
                 "employment_without": self.career.current.employment}
 

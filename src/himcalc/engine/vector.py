@@ -27,7 +27,7 @@ import numpy as np
 
 from himcalc.engine import plan as planning
 from himcalc.engine.cashflows import project
-from himcalc.engine.earnings import profile_at
+from himcalc.engine.earnings import profile_table
 from himcalc.engine.metrics import Metrics, evaluate, measure_columns
 from himcalc.engine.ops import TaskTable, array_ops
 from himcalc.engine.plan import make_plan
@@ -45,12 +45,10 @@ NUMBERS = (
 """The plan numbers the formulas read (a field missing here fails loudly: AttributeError)."""
 SHARED = ("tax_brackets",)
 """Plan values taken whole from the data, the same for every task (one data set a batch)."""
-TABLES = ("career_occupational", "career_outside")
+TABLES = ("career_occupational", "career_outside", "holder_profile", "current_profile")
 """Per-year career tables (`earnings.CareerModel.tables`): one per distinct percentile of a
-group, stacked into an `ops.TaskTable` (the tables and each task's row), or kept as one row."""
-BANDS = ("holder_bands", "current_bands")
-"""Age bands: the same for a group; a tuple of four vectors (one element per task) when groups
-differ, or the one shared tuple."""
+group, stacked into an `ops.TaskTable` (the tables and each task's row), or kept as one row;
+and the age profiles (`earnings.profile_table`), looked up by whole age."""
 METRIC_LABELS = ("pathway", "institution", "study_mode", "irr_status")
 """Metrics that are labels, returned as lists."""
 
@@ -190,7 +188,8 @@ def _resolve_group(data: Any, tasks: list[Task], indices: list[int]) -> _Group |
         career = terms.career
         level = np.array([career.current.at(p) for p in distinct])[row]
         with np.errstate(all="ignore"):
-            own = level * profile_at(career.current.bands, values["age"], array_ops()) * (
+            ages = np.broadcast_to(values["age"], model.shape).astype(np.intp)
+            own = level * np.asarray(profile_table(career.current.bands))[ages] * (
                 career.counterfactual_scale)
         model = np.where(missing, own, model)
     values = {**values, "counterfactual": model, "table_row": row,
@@ -208,7 +207,6 @@ def _assemble(groups: list[_Group], chosen: list[int], n_tasks: int) -> StackedP
     m = len(chosen)
     columns: dict = {name: np.empty(m) for name in NUMBERS}
     labels = {name: np.empty(m, dtype=object) for name in ("pathway", "institution", "study_mode")}
-    bands = {name: np.empty((m, 4)) for name in BANDS}
     tables: dict[str, list] = {name: [] for name in TABLES}
     table_row = np.empty(m, dtype=np.intp)
     offset = 0
@@ -216,8 +214,6 @@ def _assemble(groups: list[_Group], chosen: list[int], n_tasks: int) -> StackedP
         at = position[g.indices[g.good]]
         for name in NUMBERS:
             columns[name][at] = np.broadcast_to(g.values[name], g.good.shape)[g.good]
-        for name in BANDS:
-            bands[name][at] = g.values[name]
         for name in TABLES:
             tables[name].append(g.values[name])
         table_row[at] = g.values["table_row"][g.good] + offset
@@ -226,10 +222,6 @@ def _assemble(groups: list[_Group], chosen: list[int], n_tasks: int) -> StackedP
             labels[name][at] = label
     columns.update({name: label.tolist() for name, label in labels.items()})
     columns.update({name: groups[0].values[name] for name in SHARED})
-    for name in BANDS:
-        shared = (bands[name] == bands[name][0]).all()
-        columns[name] = (tuple(bands[name][0].tolist()) if shared
-                         else tuple(bands[name][:, k] for k in range(4)))
     for name in TABLES:
         stacked = np.concatenate(tables[name])
         columns[name] = stacked[0] if len(stacked) == 1 else TaskTable(stacked, table_row)
