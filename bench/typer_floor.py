@@ -111,7 +111,7 @@ def main(
 
 
 @app.command()
-def compare(  # noqa: PLR0913 (the point is to declare every option)
+def compare(
     pathways: Annotated[list[str] | None, typer.Argument(show_default=False)] = None,
     institution: Annotated[list[Institution] | None, typer.Option(
         "--institution", **choice(Institution))] = None,

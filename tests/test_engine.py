@@ -50,7 +50,7 @@ def test_issue_example_pays_back_at_six_years(simple):
     assert metrics.payback_after_completion == 4.0
 
 
-def test_worked_example_with_foregone_earnings(simple):
+def test_worked_example_with_forgone_earnings(simple):
     """One year of study at $5,000 forgoing $30,000, then $40,000 instead of $30,000 (docs example).
 
     net_0 = -30,000 - 5,000 = -35,000; net_1..4 = 40,000 - 30,000 = 10,000.
@@ -89,8 +89,8 @@ def test_career_track_stage_change(simple):
     assert flows.earnings_with[2:8] == [5_000, 5_000, 5_000, 9_000, 9_000, 9_000]
 
 
-def test_part_time_lowers_foregone_earnings(data):
-    """Part-time study keeps part of the salary, so foregone earnings fall; study lasts longer."""
+def test_part_time_lowers_forgone_earnings(data):
+    """Part-time study keeps part of the salary, so forgone earnings fall; study lasts longer."""
     full = evaluate(make_plan(data, Scenario(), "associate-hit"))[0]
     part = evaluate(make_plan(data, Scenario(study_mode=StudyMode.part_time), "associate-hit"))[0]
     assert part.opportunity_cost < full.opportunity_cost

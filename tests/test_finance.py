@@ -26,8 +26,8 @@ from himcalc.engine.finance import (
     irr,
     npv,
     payback_years,
-    pmt,
 )
+from himcalc.engine.loans import amortizing_payment
 
 SETTINGS = settings(max_examples=150, deadline=None)  # keeps the file at a few seconds
 
@@ -122,16 +122,6 @@ def test_npv_worked_example_three_flows_at_ten_percent() -> None:
     """
     assert npv(0.10, [-1_000.0, 500.0, 700.0]) == pytest.approx(4_000 / 121, rel=1e-13)
     assert npf.npv(0.10, [-1_000.0, 500.0, 700.0]) == pytest.approx(4_000 / 121, rel=1e-13)
-
-
-def test_pmt_worked_example_ten_year_loan() -> None:
-    """$10,000 at 6 %/12 a month over 120 months costs $111.02 a month.
-
-    r = 0.005, n = 120: 1.005**120 = 1.8193967..., so 1 - 1.005**-120 = 1 - 0.5496327 = 0.4503673;
-    payment = 10,000 * 0.005 / 0.4503673 = 50 / 0.4503673 = 111.0205...
-    """
-    assert round(pmt(0.06 / 12, 120, 10_000.0), 2) == 111.02
-    assert pmt(0.06 / 12, 120, 10_000.0) == pytest.approx(-npf.pmt(0.005, 120, 10_000.0))
 
 
 def test_irr_worked_example_ten_percent() -> None:
@@ -246,16 +236,6 @@ def test_discounted_payback_worked_example() -> None:
     assert discounted_payback_years(0.25, [-100.0, 125.0, 156.25]) == 2.0
 
 
-def test_pmt_edge_cases() -> None:
-    """rate 0 divides evenly (no 0/0), a zero principal costs nothing, and a rate of 1e-12 still
-    gives principal/n to full precision (log1p/expm1, where the textbook formula cancels)."""
-    assert pmt(0.0, 4, 1_000.0) == 250.0
-    assert pmt(0.05, 10, 0.0) == 0.0
-    assert pmt(1e-12, 360, 1_000.0) == pytest.approx(1_000.0 / 360 * (1 + 1e-12 * 361 / 2))
-    assert pmt(-0.999, 10_000, 100.0) == pytest.approx(0.0, abs=1e-300)  # no overflow
-    assert pmt(0.5, 100_000, 10.0) == 5.0  # interest-only in the limit: 10 * 0.5
-
-
 @pytest.mark.parametrize(
     ("call", "args"),
     [
@@ -264,9 +244,9 @@ def test_pmt_edge_cases() -> None:
         (npv, (math.nan, [1.0])),
         (discount, (-1.0, [1.0])),
         (discounted_payback_years, (-1.5, [-1.0, 2.0])),
-        (pmt, (0.05, 0, 1_000.0)),
-        (pmt, (0.05, -3, 1_000.0)),
-        (pmt, (-1.0, 12, 1_000.0)),
+        (amortizing_payment, (1_000.0, 0.05, 0)),
+        (amortizing_payment, (1_000.0, 0.05, -3)),
+        (amortizing_payment, (1_000.0, -12.0, 12)),
     ],
 )
 def test_invalid_arguments_raise(call: object, args: tuple[object, ...]) -> None:
@@ -316,10 +296,13 @@ def test_irr_conventional_series_is_unique_and_matches(flows: list[float]) -> No
     n_periods=st.integers(1, 600),
     principal=_money(0.0, 1e7),
 )
-def test_pmt_matches_numpy_financial(rate: float, n_periods: int, principal: float) -> None:
-    """pmt is npf.pmt negated (npf reports a payment as an outflow of a positive present value)."""
+def test_amortizing_payment_matches_numpy_financial(rate: float, n_periods: int,
+                                                   principal: float) -> None:
+    """The loan payment at monthly rate i is npf.pmt(i, …) negated (npf reports a payment as an
+    outflow of a positive present value)."""
     expected = -float(npf.pmt(rate, n_periods, principal))
-    assert pmt(rate, n_periods, principal) == pytest.approx(expected, rel=1e-9, abs=1e-9)
+    assert amortizing_payment(principal, rate * 12, n_periods) == pytest.approx(
+        expected, rel=1e-9, abs=1e-9)
 
 
 # --------------------------------------------------------------------------- properties

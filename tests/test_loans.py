@@ -370,6 +370,28 @@ def test_amortize_rejects_nonsense(bad: tuple[float, float, int]) -> None:
         amortize(*bad)
 
 
+def test_amortizing_payment_worked_example_ten_year_loan() -> None:
+    """$10,000 at 6 % a year (0.5 % a month) over 120 months costs $111.02 a month.
+
+    i = 0.005, n = 120: 1.005**120 = 1.8193967..., so 1 - 1.005**-120 = 0.4503673;
+    payment = 10,000 * 0.005 / 0.4503673 = 50 / 0.4503673 = 111.0205...
+    """
+    assert round(amortizing_payment(10_000.0, 0.06, 120), 2) == 111.02
+    assert amortizing_payment(10_000.0, 0.06, 120) == pytest.approx(
+        -npf.pmt(0.005, 120, 10_000.0), rel=1e-13)
+
+
+def test_amortizing_payment_edge_cases() -> None:
+    """rate 0 divides evenly (no 0/0), a monthly rate of 1e-12 still gives principal/n to full
+    precision (log1p/expm1, where the textbook formula cancels), a rate near -100 % a month
+    does not overflow, and a very long term tends to interest-only (10 x 0.5)."""
+    assert amortizing_payment(1_000.0, 0.0, 4) == 250.0
+    assert amortizing_payment(1_000.0, 12e-12, 360) == pytest.approx(
+        1_000.0 / 360 * (1 + 1e-12 * 361 / 2))
+    assert amortizing_payment(100.0, -0.999 * 12, 10_000) == pytest.approx(0.0, abs=1e-300)
+    assert amortizing_payment(10.0, 6.0, 100_000) == 5.0
+
+
 def test_amortizing_payment_zero_principal() -> None:
     """The payment on nothing is $0."""
     assert amortizing_payment(0, 0.05, 120) == 0.0

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from himcalc import loader
 from himcalc.cli.main import app, main_entry
-from himcalc.cli.reports import METRIC_KEYS
+from himcalc.engine.metrics import METRIC_KEYS
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -259,7 +259,7 @@ def test_compare_without_state_or_program_is_unchanged_and_reads_no_csv(data):
                           timeout=60)
     assert proc.stderr.strip().endswith("(False, False, 0)"), proc.stderr
     rows = json.loads(proc.stdout)
-    assert all(list(r) == METRIC_KEYS for r in rows)
+    assert all(list(r) == list(METRIC_KEYS) for r in rows)
     from himcalc.engine.metrics import evaluate
     from himcalc.engine.plan import make_plan
     from himcalc.engine.scenario import Scenario

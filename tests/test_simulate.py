@@ -359,7 +359,7 @@ def test_progress_bar_on_a_terminal_only(capsys, monkeypatch):
     seen: dict = {}
 
     class Recorder(rich.progress.Progress):
-        def update(self, task_id, **kwargs):  # noqa: ANN001, ANN003, ANN201
+        def update(self, task_id, **kwargs):
             seen.update(kwargs, file=self.console.file)
             return super().update(task_id, **kwargs)
 

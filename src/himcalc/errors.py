@@ -18,7 +18,7 @@ class ExitCode(IntEnum):
     TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process killed by it
 
 
-class Terminated(BaseException):  # noqa: N818 (like KeyboardInterrupt, not an error)
+class Terminated(BaseException):
     """SIGTERM arrived: unwind like Ctrl-C (workers stopped, temp files removed), exit 143."""
 
 

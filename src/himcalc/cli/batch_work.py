@@ -18,8 +18,7 @@ from pydantic import ConfigDict, TypeAdapter, ValidationError, field_validator, 
 
 from himcalc.cli.common import resolve_pathways
 from himcalc.cli.inputs import ScenarioInput
-from himcalc.cli.reports import METRIC_KEYS
-from himcalc.engine.metrics import OPTIONAL
+from himcalc.engine.metrics import METRIC_KEYS, OPTIONAL
 from himcalc.engine.scenario import Scenario
 from himcalc.engine.vector import evaluate_tasks, rows_of
 from himcalc.errors import HimcalcError, InputError, plain_message

@@ -29,13 +29,13 @@ from himcalc.cli.common import load_data
 from himcalc.cli.options import (
     ColumnsOption,
     FormatOption,
-    LoanPlan,
     WideOption,
     choice,
     parse_rate,
     view_of,
 )
 from himcalc.errors import DatasetError, InputError, UsageError
+from himcalc.models.enums import LoanPlan
 from himcalc.render.columns import Column, number, text
 from himcalc.render.report import Format, Report, emit
 
@@ -44,9 +44,6 @@ PLAN_NAMES = {
     LoanPlan.standard_10: "legacy standard plan",
     LoanPlan.rap: "Repayment Assistance Plan",
 }
-PLAN_KINDS = {LoanPlan.tiered: "tiered_standard", LoanPlan.standard_10: "standard",
-              LoanPlan.rap: "rap"}
-"""`--plan` value → the `kind` of its record in `data/federal_loans.yaml`."""
 
 MAX_PRINCIPAL = 10_000_000.0
 """Same cap as the datasets' `Money` (models.common.MAX_MONEY), not imported: pydantic stays
@@ -231,7 +228,7 @@ def _default_rate(data: Any) -> float:
 
 
 def _plan_record(data: Any, plan: LoanPlan) -> Any:
-    kind = PLAN_KINDS[plan]
+    kind = plan.record_kind
     found = [p for p in data.get("repayment_plans").values() if p.kind == kind]
     if not found:
         raise DatasetError(f"no repayment plan of kind '{kind}' in the data "

@@ -13,7 +13,14 @@ from typing import Annotated, Any
 
 import typer
 
-from himcalc.models.enums import EarningsBasis, Education, Institution, StudyMode, TuitionBasis
+from himcalc.models.enums import (
+    EarningsBasis,
+    Education,
+    Institution,
+    LoanPlan,
+    StudyMode,
+    TuitionBasis,
+)
 from himcalc.render.report import Format, View
 
 FormatOption = Annotated[
@@ -125,12 +132,6 @@ def _read_rate(text: str, share: bool) -> float:
 def _rate_option(help_text: str) -> Any:
     return typer.Option(parser=parse_rate, help=help_text, metavar="RATE",
                         rich_help_panel="Scenario")
-
-
-class LoanPlan(StrEnum):
-    tiered = "tiered"
-    standard_10 = "standard-10"
-    rap = "rap"
 
 
 P = "Scenario"

@@ -57,19 +57,6 @@ COMPARE_COLUMNS = [
 ]
 """Columns of `compare`'s table; `priority` says which go first at a narrow width (0 never)."""
 
-METRIC_KEYS = [
-    "pathway", "institution", "study_mode", "years_to_complete", "direct_cost",
-    "opportunity_cost", "total_cost", "aid", "debt_at_repayment", "private_debt",
-    "monthly_payment",
-    "starting_salary", "annual_premium", "payback_years", "payback_after_completion",
-    "discounted_payback_years", "npv", "irr", "irr_status", "npv_per_dollar_invested",
-    "lifetime_earnings_gain",
-    "npv_10", "npv_15", "npv_20", "npv_30", "npv_40", "price_to_earnings_premium",
-    "completion_probability", "npv_financed", "financed_low_point", "financed_low_point_years",
-    "financed_back_to_even_years", "debt_free_years",
-]
-"""Keys of a metrics row, in the order of JSON objects and CSV columns (a documented contract)."""
-
 _SORTS = {
     SortKey.payback: lambda r: (r["payback_years"] is None, r["payback_years"] or 0.0),
     SortKey.npv: lambda r: -r["npv"],
@@ -135,14 +122,6 @@ def row_label(row: dict, several: bool | tuple[str, ...] = False) -> str:
     name = row.get("program") or row["pathway"]
     keys = ("institution",) if several is True else (several or ())
     return f"{name} ({', '.join(str(row[k]) for k in keys)})" if keys else name
-
-
-def evaluate_rows(data: Any, scenario: Any, pathways: list[str]) -> list[dict]:
-    """One metrics row per pathway (shared by `compare` and `batch`)."""
-    from himcalc.engine.metrics import evaluate
-    from himcalc.engine.plan import make_plan
-
-    return [evaluate(make_plan(data, scenario, pid))[0].as_dict() for pid in pathways]
 
 
 def financed_note(row: dict) -> str:
@@ -292,7 +271,7 @@ def compare(
     Example: himcalc compare --education associate --age 30 -f json
     """
     from himcalc.engine.finance import cumulative
-    from himcalc.engine.metrics import evaluate
+    from himcalc.engine.metrics import METRIC_KEYS, evaluate
     from himcalc.engine.plan import make_plan
 
     _check_chart(chart, chart_file, fmt)
@@ -394,7 +373,7 @@ SHOW_COLUMNS = [
     Column("age", "Age", number, priority=2),
     Column("phase", "Phase", text, "left"),
     Column("direct_cost", "Direct cost", money, priority=3),
-    Column("foregone_earnings", "Foregone", money, priority=3),
+    Column("foregone_earnings", "Forgone", money, priority=3),
     Column("earnings_with", "Earn. with", money),
     Column("earnings_without", "Earn. without", money),
     Column("aid", "Aid", money, priority=4),
@@ -408,7 +387,7 @@ SHOW_COLUMNS = [
 METRIC_LABELS = [
     ("years_to_complete", "Years to complete", number),
     ("direct_cost", "Direct cost (tuition, fees, books, exam)", money),
-    ("opportunity_cost", "Foregone earnings", money),
+    ("opportunity_cost", "Forgone earnings", money),
     ("total_cost", "Total cost", money),
     ("aid", "Grants, assistance and tax credits", money),
     ("debt_at_repayment", "Debt when repayment starts", money),
@@ -453,7 +432,7 @@ def cash_flow_rows(plan: Any, flows: Any) -> list[dict]:
             "age": plan.age + t,
             "phase": "study" if flows.study_share[t] > 0 else "career",
             "direct_cost": flows.direct_cost[t],
-            "foregone_earnings": flows.foregone_earnings[t],
+            "foregone_earnings": flows.forgone_earnings[t],  # key spelling: a JSON contract
             "earnings_with": flows.earnings_with[t],
             "earnings_without": flows.earnings_without[t],
             "taxes": flows.taxes[t],
@@ -501,7 +480,7 @@ def show(
 
     Example: himcalc show associate-hit --study-mode part_time --borrow 4000
     """
-    from himcalc.engine.metrics import evaluate
+    from himcalc.engine.metrics import METRIC_KEYS, evaluate
     from himcalc.engine.plan import make_plan
 
     _check_chart(chart, chart_file, fmt)

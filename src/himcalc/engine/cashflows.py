@@ -52,7 +52,7 @@ class Flows:
     """
 
     direct_cost: list
-    foregone_earnings: list
+    forgone_earnings: list
     earnings_with: list
     earnings_without: list
     taxes: list
@@ -65,7 +65,7 @@ class Flows:
     loan: LoanOutcome
 
 
-def graduate_wage(plan: Plan, t, years, o: Ops = SCALAR):  # noqa: ANN001, ANN201
+def graduate_wage(plan: Plan, t, years, o: Ops = SCALAR):
     """A holder's expected wage in year t after finishing `years` of study, before growth.
 
     ``scale × (occupational[c] + outside[c] × profile(age + t)) × employment`` with c the whole
@@ -80,7 +80,7 @@ def graduate_wage(plan: Plan, t, years, o: Ops = SCALAR):  # noqa: ANN001, ANN20
     return plan.graduate_scale * wage * plan.employment_with
 
 
-def counterfactual_at(plan: Plan, t, base, o: Ops = SCALAR):  # noqa: ANN001, ANN201
+def counterfactual_at(plan: Plan, t, base, o: Ops = SCALAR):
     """Earnings without the credential in year t, before growth: the starting counterfactual
     moved along the current education's age profile (`base` = the profile at the starting
     age) and weighted by employment."""
@@ -88,7 +88,7 @@ def counterfactual_at(plan: Plan, t, base, o: Ops = SCALAR):  # noqa: ANN001, AN
     return plan.counterfactual * ratio * plan.employment_without
 
 
-def income_tax(plan: Plan, earnings, o: Ops = SCALAR):  # noqa: ANN001, ANN201
+def income_tax(plan: Plan, earnings, o: Ops = SCALAR):
     """Federal income tax (dollars) a single filer owes on a year's `earnings`.
 
     ``taxable = max(0, earnings − standard deduction)``, taxed by `plan.tax_brackets`
@@ -111,7 +111,7 @@ def income_tax(plan: Plan, earnings, o: Ops = SCALAR):  # noqa: ANN001, ANN201
     return tax
 
 
-def _credit(plan: Plan, t: int, qualified, earnings, o: Ops):  # noqa: ANN001, ANN201
+def _credit(plan: Plan, t: int, qualified, earnings, o: Ops):
     """The education tax credit of study year t the student can use, phased out by MAGI.
 
     The AOTC while the person still has AOTC years (undergraduate pathways only: the first
@@ -136,11 +136,11 @@ def _credit(plan: Plan, t: int, qualified, earnings, o: Ops):  # noqa: ANN001, A
     return o.where(plan.tax_credits & (qualified > 0), usable, 0.0)
 
 
-def _path(plan: Plan, years, completes: bool, o: Ops = SCALAR) -> Flows:  # noqa: ANN001
+def _path(plan: Plan, years, completes: bool, o: Ops = SCALAR) -> Flows:
     """One path: a completer (studies `years`, then the career track) or a non-completer.
 
     One pass over the years; a year's study share s_t is 0 once study is over, which makes
-    the study terms (cost, aid, foregone earnings, the salary kept) vanish exactly, so once no
+    the study terms (cost, aid, forgone earnings, the salary kept) vanish exactly, so once no
     path is studying any more they are skipped (a shortcut for speed, with identical results).
     """
     horizon, g, tax_rate = plan.horizon, plan.wage_growth, plan.tax_rate
@@ -173,7 +173,7 @@ def _path(plan: Plan, years, completes: bool, o: Ops = SCALAR) -> Flows:  # noqa
             else:
                 with_ = (1.0 - share) * cf
             with_ = with_ + share * kept * cf
-            foregone = share * (1.0 - kept) * cf
+            forgone = share * (1.0 - kept) * cf
             cost = plan.direct_cost_per_year * share * tuition_grow
             grants = o.minimum(plan.grants_per_year * share, cost)
             assistance = o.minimum(plan.assistance_per_year * share, cost - grants)
@@ -181,7 +181,7 @@ def _path(plan: Plan, years, completes: bool, o: Ops = SCALAR) -> Flows:  # noqa
             if completes:
                 cost = cost + o.where(t == last_study_year, plan.exam_fee, 0.0)
         else:  # every path has finished studying: the terms above are exactly these
-            share = foregone = cost = aid = 0.0
+            share = forgone = cost = aid = 0.0
             with_ = graduate_wage(plan, t, years, o) * grow if completes else cf
         taxes = o.where(taxed, tax_rate * (with_ - cf), 0.0) if o.any(taxed) else 0.0
         disbursed = loan.disbursed[t]
@@ -195,15 +195,15 @@ def _path(plan: Plan, years, completes: bool, o: Ops = SCALAR) -> Flows:  # noqa
             if t >= shortest:  # (a plain 0.0 needs no mask: loans are never on vectors)
                 with_, cf, taxes = (o.where(alive, x, 0.0) for x in (with_, cf, taxes))
                 if studying:
-                    cost, foregone, aid, share = (o.where(alive, x, 0.0)
-                                                  for x in (cost, foregone, aid, share))
-        row = (cost, foregone, with_, cf, taxes, aid, disbursed, payment, net, financed, share)
+                    cost, forgone, aid, share = (o.where(alive, x, 0.0)
+                                                  for x in (cost, forgone, aid, share))
+        row = (cost, forgone, with_, cf, taxes, aid, disbursed, payment, net, financed, share)
         for column, value in zip(cols.values(), row, strict=True):
             column.append(value)
     return Flows(**cols, loan=loan)
 
 
-def _mix(p, a: Flows, b: Flows) -> Flows:  # noqa: ANN001
+def _mix(p, a: Flows, b: Flows) -> Flows:
     """Probability-weighted mix of two paths, column by column."""
     q = 1.0 - p
     cols = {

@@ -57,7 +57,7 @@ MEMO_PERCENTILES = 1024
 OUTSIDE = "outside_him"
 
 
-def profile_at(bands, age, o: Ops = SCALAR):  # noqa: ANN001, ANN201
+def profile_at(bands, age, o: Ops = SCALAR):
     """The age-band value at `age`: linear between the band mid-points, flat outside them.
 
     `bands` are four values at ages 29.5, 39.5, 49.5, 59.5 (`BAND_MIDPOINTS`); `age` a number
@@ -139,7 +139,7 @@ class CareerModel:
     graduate_scale: float = 1.0
     memo: dict = field(default_factory=dict, compare=False)
 
-    def period_at(self, years_after: float):  # noqa: ANN201
+    def period_at(self, years_after: float):
         found = self.periods[0]
         for period in self.periods:
             if years_after + 1e-9 >= period[0]:

@@ -31,8 +31,6 @@ Conventions (every function here follows them):
 >>> rate, status = irr([-1000.0, 550.0, 605.0])
 >>> round(rate, 10), status
 (0.1, 'ok')
->>> round(pmt(0.06 / 12, 120, 10_000.0), 2)
-111.02
 """
 
 from __future__ import annotations
@@ -62,7 +60,6 @@ __all__ = [
     "npv",
     "payback_of",
     "payback_years",
-    "pmt",
 ]
 
 STATUS_OK = "ok"
@@ -212,7 +209,7 @@ def payback_years(flows: Sequence[float]) -> float | None:
     return None if value != value else value
 
 
-def payback_of(flows: Sequence, o: Ops):  # noqa: ANN201
+def payback_of(flows: Sequence, o: Ops):
     """`payback_years` on either ops backend (`engine.ops`); NaN where it is None.
 
     One pass: each crossing from a negative position to a non-negative one sets the answer,
@@ -245,7 +242,7 @@ def discounted_payback_years(rate: float, flows: Sequence[float]) -> float | Non
     return payback_years(discount(rate, flows))
 
 
-def _sign_changes(values: Sequence, o: Ops = SCALAR):  # noqa: ANN201
+def _sign_changes(values: Sequence, o: Ops = SCALAR):
     """Sign changes in ``values``, zeros skipped (Descartes' count)."""
     changes = 0
     prev = 0.0
@@ -301,8 +298,8 @@ def _unique_by_norstrom(flows: Sequence[float]) -> bool:
     return changes == 1
 
 
-def _solve(flows: Sequence, lo, hi, lo_positive, x, o: Ops = SCALAR,  # noqa: ANN001, ANN201
-           active=True):  # noqa: ANN001
+def _solve(flows: Sequence, lo, hi, lo_positive, x, o: Ops = SCALAR,
+           active=True):
     """Safeguarded Newton for the single root of NPV in the open bracket (lo, hi).
 
     ``hi`` may be ``inf``; ``lo_positive`` is the sign of NPV just above ``lo`` (NPV has the other
@@ -485,7 +482,7 @@ def irr(flows: Sequence[float]) -> tuple[float | None, str]:
     return _scan_grid(flows, total)
 
 
-def irr_of(flows: Sequence, o: Ops):  # noqa: ANN201
+def irr_of(flows: Sequence, o: Ops):
     """`irr` on either ops backend: (rates, statuses), NaN where the rate is None.
 
     On vectors, every series whose root `irr` would find by one sign change in the flows is
@@ -517,32 +514,3 @@ def irr_of(flows: Sequence, o: Ops):  # noqa: ANN201
         one, status[i] = irr([float(f[i]) for f in flows])
         rate[i] = np.nan if one is None else one
     return rate, status
-
-
-def pmt(rate: float, n_periods: int, principal: float) -> float:
-    """Level end-of-period payment that amortizes ``principal`` over ``n_periods`` at ``rate``.
-
-    ``principal * rate / (1 - (1 + rate) ** -n_periods)``, computed with ``log1p``/``expm1`` so
-    tiny rates keep full precision; ``rate == 0`` gives ``principal / n_periods`` (no NaN) and
-    ``principal == 0`` gives 0.0. The payment is positive for a positive principal (numpy-
-    financial's ``npf.pmt`` returns the same amount negated). ``n_periods <= 0`` or
-    ``rate <= -1`` raises ValueError.
-
-    >>> round(pmt(0.06 / 12, 120, 10_000.0), 2)  # $10,000 at 6 %/12 a month for 120 months
-    111.02
-    >>> pmt(0.0, 4, 1000.0)
-    250.0
-    """
-    if n_periods <= 0:
-        raise ValueError(f"n_periods must be a positive number of periods, got {n_periods!r}")
-    _check_rate(rate)
-    if principal == 0.0:
-        return 0.0
-    if rate == 0.0:
-        return principal / n_periods
-    x = n_periods * math.log1p(rate)  # log of (1 + rate) ** n
-    if x > 0.0:
-        # rate / (1 - (1+rate)^-n); exp(-x) cannot overflow
-        return principal * rate / -math.expm1(-x)
-    # same quantity written as rate * (1+rate)^n / ((1+rate)^n - 1); exp(x) cannot overflow
-    return principal * rate * math.exp(x) / math.expm1(x)

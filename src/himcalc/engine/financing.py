@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from himcalc.models.enums import LoanPlan
+
 if TYPE_CHECKING:  # plan.py imports this module; `loans` only when someone borrows
     from himcalc.engine import loans as L
     from himcalc.engine.plan import Plan
@@ -133,9 +135,11 @@ def _federal_schedule(plan: Plan, rules: LoanRules, federal: L.AccrualResult, ra
 
     plans = rules.repayment_plans
     principal, unpaid = federal.balance, federal.interest
-    if plan.loan_plan == "standard-10":
-        return L.standard_10(principal, rate, plans.get("standard"), unpaid_interest=unpaid)
-    if plan.loan_plan == "rap":
-        return L.rap_schedule(principal, rate, agi, plan.dependents, plans["rap"],
+    chosen = LoanPlan(plan.loan_plan)
+    record = plans.get(chosen.record_kind)
+    if chosen is LoanPlan.standard_10:
+        return L.standard_10(principal, rate, record, unpaid_interest=unpaid)
+    if chosen is LoanPlan.rap:
+        return L.rap_schedule(principal, rate, agi, plan.dependents, record,
                               agi_growth=plan.wage_growth, unpaid_interest=unpaid)
-    return L.tiered_standard(principal, rate, plans["tiered_standard"], unpaid_interest=unpaid)
+    return L.tiered_standard(principal, rate, record, unpaid_interest=unpaid)

@@ -309,11 +309,15 @@ def amortizing_payment(principal: float, annual_rate: float, term_months: int) -
     """Level monthly payment that repays `principal` in `term_months` (dollars per month).
 
     Standard annuity formula with monthly rate ``i = annual_rate / 12``:
-    ``P x i / (1 - (1 + i) ** -n)``; at a 0 % rate it is ``P / n``. Equals
-    ``-numpy_financial.pmt(i, n, P)``.
+    ``P x i / (1 - (1 + i) ** -n)``, computed with ``log1p``/``expm1`` so tiny rates keep
+    full precision; at a 0 % rate it is ``P / n``, and a principal of 0 or less pays 0.0.
+    Positive for a positive principal: equals ``-numpy_financial.pmt(i, n, P)``. The one
+    amortizing payment of the engine. ``term_months < 1`` raises ValueError.
 
     >>> round(amortizing_payment(15_000, 0.09, 120), 2)
     190.01
+    >>> round(amortizing_payment(10_000, 0.06, 120), 2)  # $10,000 at 6 %/12 a month, 10 years
+    111.02
     >>> amortizing_payment(1_200, 0.0, 12)
     100.0
     """
@@ -324,7 +328,11 @@ def amortizing_payment(principal: float, annual_rate: float, term_months: int) -
     i = annual_rate / 12.0
     if i == 0:
         return principal / term_months
-    return principal * i / -math.expm1(-term_months * math.log1p(i))
+    x = term_months * math.log1p(i)  # log of (1 + i) ** n
+    if x > 0.0:
+        return principal * i / -math.expm1(-x)  # exp(-x) cannot overflow
+    # a negative rate: the same quantity as i (1+i)^n / ((1+i)^n - 1); exp(x) cannot overflow
+    return principal * i * math.exp(x) / math.expm1(x)
 
 
 def _annuity_factor(i: float, months: int) -> float:

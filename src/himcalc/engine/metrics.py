@@ -25,7 +25,7 @@ Conventions (docs/methodology.md, "Metrics"):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from himcalc.engine import finance
 from himcalc.engine.cashflows import Flows, counterfactual_at, graduate_wage, project
@@ -86,6 +86,11 @@ class Metrics:
         return {name: getattr(self, name) for name in self.__slots__}
 
 
+METRIC_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Metrics))
+"""Keys of a metrics row, in the order of JSON objects and CSV columns (a documented contract:
+README, "Output formats"): the `Metrics` fields, in declaration order."""
+
+
 OPTIONAL = ("payback_years", "payback_after_completion", "discounted_payback_years", "irr",
             "npv_per_dollar_invested", *(f"npv_{n}" for n in CEW_HORIZONS),
             "price_to_earnings_premium", "financed_back_to_even_years")
@@ -101,7 +106,7 @@ def measure(plan: Plan, flows: Flows, completer: Flows) -> Metrics:
     return Metrics(**fields)
 
 
-def growth_factor(rate, years, o: Ops = SCALAR):  # noqa: ANN001, ANN201
+def growth_factor(rate, years, o: Ops = SCALAR):
     """``(1 + rate) ** years`` for whole `years` (a vector on the array backend), by repeated
     multiplication: the same factors the cash-flow loop builds, identical on every CPU."""
     factor = 1.0
@@ -128,7 +133,7 @@ def measure_columns(plan: Plan, flows: Flows, completer: Flows, o: Ops) -> dict:
     base = o.pick(plan.current_profile, plan.age)
     # used when `first` is past the horizon:
     premium = starting - counterfactual_at(plan, first, base, o) * growth
-    direct = foregone = aid = earned_with = earned_without = 0.0
+    direct = forgone = aid = earned_with = earned_without = 0.0
     # NPV = Σ net_t / (1 + d)^t as the running sum of `finance.discount`'s terms, so that the
     # NPV, the CEW horizon NPVs and the discounted payback agree to the last digit.
     running = invested = running_financed = 0.0
@@ -142,7 +147,7 @@ def measure_columns(plan: Plan, flows: Flows, completer: Flows, o: Ops) -> dict:
     recovered = True
     for t in range(plan.span):
         direct = direct + flows.direct_cost[t]
-        foregone = foregone + flows.foregone_earnings[t]
+        forgone = forgone + flows.forgone_earnings[t]
         aid = aid + flows.aid[t]
         earned_with = earned_with + flows.earnings_with[t]
         earned_without = earned_without + flows.earnings_without[t]
@@ -151,7 +156,7 @@ def measure_columns(plan: Plan, flows: Flows, completer: Flows, o: Ops) -> dict:
         running = running + term
         financed = flows.net_financed[t]
         running_financed = running_financed + financed / factor
-        invested = invested + (flows.direct_cost[t] + flows.foregone_earnings[t]) / factor
+        invested = invested + (flows.direct_cost[t] + flows.forgone_earnings[t]) / factor
         factor = factor * step
         before, cash = cash, cash + financed
         lower = cash < low
@@ -181,8 +186,8 @@ def measure_columns(plan: Plan, flows: Flows, completer: Flows, o: Ops) -> dict:
         "study_mode": plan.study_mode,
         "years_to_complete": years,
         "direct_cost": direct,
-        "opportunity_cost": foregone,
-        "total_cost": direct + foregone,
+        "opportunity_cost": forgone,
+        "total_cost": direct + forgone,
         "aid": aid,
         "debt_at_repayment": completer.loan.debt_at_repayment,
         "private_debt": completer.loan.private_debt,

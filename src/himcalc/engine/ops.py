@@ -71,7 +71,7 @@ class ScalarOps:
         return math.floor(x)
 
     @staticmethod
-    def pick(table, index):  # noqa: ANN001, ANN205
+    def pick(table, index):
         """`table[index]`: a value of a per-year table at a whole index."""
         return table[int(index)]
 
@@ -110,7 +110,7 @@ class _ArrayOps:
     vector = True
     nan = math.nan
 
-    def __init__(self, np) -> None:  # noqa: ANN001 - the numpy module
+    def __init__(self, np) -> None:
         self.np = np
         self.where = np.where
         self.minimum = np.minimum
@@ -123,7 +123,7 @@ class _ArrayOps:
         self.not_ = np.logical_not
         self.any = np.any
 
-    def pick(self, table, index):  # noqa: ANN001, ANN201
+    def pick(self, table, index):
         """Each evaluation's entry of a per-year table: one row shared by all (a tuple), or
         a `TaskTable`; `index` one whole number or one per evaluation."""
         np = self.np
@@ -132,10 +132,10 @@ class _ArrayOps:
             return table.tables[table.rows, whole]
         return np.asarray(table)[whole]
 
-    def full(self, like, value: float):  # noqa: ANN001, ANN201
+    def full(self, like, value: float):
         return self.np.full(self.np.shape(like), value, dtype=float)
 
-    def fill(self, value, default):  # noqa: ANN001, ANN201
+    def fill(self, value, default):
         """`value`, or `default` where it is missing (NaN)."""
         return self.np.where(self.np.isnan(value), default, value)
 

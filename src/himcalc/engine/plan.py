@@ -17,6 +17,7 @@ from himcalc.models.enums import (
     CredentialLevel,
     Education,
     Institution,
+    LoanPlan,
     StudyMode,
     TuitionBasis,
     TuitionTier,
@@ -247,7 +248,7 @@ SCENARIO_NUMBERS = (
 """The scenario's own numbers (and flags) `resolve` reads; None means "the default"."""
 
 
-def resolve(terms: _Terms, s, o: Ops = SCALAR) -> dict:  # noqa: ANN001
+def resolve(terms: _Terms, s, o: Ops = SCALAR) -> dict:
     """The plan's numbers from the pathway's `terms` and the scenario's numbers `s`.
 
     Written on the ops backends (`engine.ops`): `s` holds a scenario's numbers (None for a
@@ -320,7 +321,7 @@ def make_plan(data: Datasets, scenario: Scenario, pathway_id: str) -> Plan:
     )
 
 
-def completion_rate(param, pathway: Pathway, institution: Institution,  # noqa: ANN001
+def completion_rate(param, pathway: Pathway, institution: Institution,
                     mode: StudyMode) -> float:
     """Six-year completion probability by sector and enrolment intensity (NSC; `--completion-risk`).
 
@@ -361,7 +362,7 @@ def _loan_rules(data: Datasets, undergraduate: bool) -> LoanRules:
     if not rates:
         raise InputError(f"no {loan_type} loan rate in the data for loans first disbursed {START}")
     plans = {p.kind: p for p in data.get("repayment_plans").values()}
-    for kind in ("tiered_standard", "rap"):
+    for kind in (LoanPlan.tiered.record_kind, LoanPlan.rap.record_kind):
         if kind not in plans:
             raise DatasetError(f"the data has no '{kind}' repayment plan (dataset repayment_plans)")
     return LoanRules(

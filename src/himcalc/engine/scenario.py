@@ -66,7 +66,7 @@ class Scenario(Frozen):
                           description="Amount borrowed per year of study.")
     loan_rate: float | None = Field(None, ge=0, le=0.5, allow_inf_nan=False)
     private_loan_rate: float = Field(0.10, ge=0, le=0.5, allow_inf_nan=False)
-    loan_plan: str = Field("tiered", pattern="^(tiered|standard-10|rap)$")
+    loan_plan: str = Field("tiered", pattern=f"^({'|'.join(LOAN_PLANS)})$")
     dependents: int = Field(0, ge=0, le=20)
     program: str | None = Field(
         None, min_length=1, max_length=40,

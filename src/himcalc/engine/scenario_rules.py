@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-LOAN_PLANS = ("tiered", "standard-10", "rap")
+from himcalc.models.enums import LoanPlan
+
+LOAN_PLANS = tuple(p.value for p in LoanPlan)
+"""The `loan_plan` values a scenario accepts (`LoanPlan`)."""
 
 
 def retire_after_age(scenario: Any) -> Any:

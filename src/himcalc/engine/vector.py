@@ -64,7 +64,7 @@ class StackedPlan:
     columns: dict
     span: int
 
-    def __getattr__(self, name: str):  # noqa: ANN204
+    def __getattr__(self, name: str):
         try:
             return self.columns[name]
         except KeyError:

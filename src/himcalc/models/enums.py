@@ -62,3 +62,21 @@ class EarningsBasis(StrEnum):
     """What completers are observed to earn (College Scorecard, all earners), the default."""
     occupation = "occupation"
     """BLS occupation wages and Education pays (full-time workers)."""
+
+
+class LoanPlan(StrEnum):
+    """The federal repayment plan a borrower is priced on (`--loan-plan`, `loan --plan`)."""
+
+    tiered = "tiered"
+    standard_10 = "standard-10"
+    rap = "rap"
+
+    @property
+    def record_kind(self) -> str:
+        """The `kind` of the plan's record in data/federal_loans.yaml (`repayment_plans`)."""
+        return LOAN_PLAN_RECORD_KINDS[self]
+
+
+LOAN_PLAN_RECORD_KINDS: dict[LoanPlan, str] = {
+    LoanPlan.tiered: "tiered_standard", LoanPlan.standard_10: "standard", LoanPlan.rap: "rap"}
+"""Each plan → the `kind` of its repayment-plan record (a test checks every plan has one)."""

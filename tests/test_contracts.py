@@ -1,0 +1,52 @@
+"""Issue 14 §2: each contract has one source, and a test ties what repeats it to that source."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+from himcalc.engine.metrics import METRIC_KEYS, Metrics
+from himcalc.engine.scenario import LOAN_PLANS, Scenario
+from himcalc.models.enums import LOAN_PLAN_RECORD_KINDS, LoanPlan
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_metric_keys_are_the_metrics_fields() -> None:
+    """The keys of a metrics row (JSON objects, CSV columns) are `Metrics`' fields, in order."""
+    assert tuple(f.name for f in dataclasses.fields(Metrics)) == METRIC_KEYS
+    assert len(set(METRIC_KEYS)) == len(METRIC_KEYS) == 33
+
+
+def test_readme_lists_metric_keys_in_their_order() -> None:
+    """README's `compare -f json` key list names real keys, in the order the rows have them (a
+    renamed or reordered field fails here until the README follows)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    span = text.split("`compare -f json` is an array of row objects (", 1)[1]
+    span = span.split("; `show -f", 1)[0]
+    span = re.sub(r"`irr_status` \([^)]*\)", "`irr_status`", span)
+    listed = re.findall(r"`([a-z_0-9]+)`", span)
+    assert len(listed) >= 20
+    positions = [METRIC_KEYS.index(key) for key in listed]  # ValueError: not a metric key
+    assert positions == sorted(positions)
+
+
+def test_loan_plans_are_one_enum() -> None:
+    """The scenario's loan plans, the field's pattern and the record kinds all come from
+    `LoanPlan`; the pattern accepts exactly its values."""
+    assert LOAN_PLANS == ("tiered", "standard-10", "rap")
+    assert tuple(LoanPlan) == LOAN_PLANS
+    assert set(LOAN_PLAN_RECORD_KINDS) == set(LoanPlan)
+    pattern = next(m.pattern for m in Scenario.model_fields["loan_plan"].metadata
+                   if hasattr(m, "pattern"))
+    assert [p for p in (*LOAN_PLANS, "standard_10", "ibr") if re.fullmatch(pattern, p)] == list(
+        LOAN_PLANS)
+
+
+def test_every_loan_plan_has_a_record_in_the_shipped_data() -> None:
+    """Each plan's `record_kind` names a repayment-plan record the shipped data holds."""
+    from himcalc import loader
+
+    kinds = {p.kind for p in loader.load().get("repayment_plans").values()}
+    assert {p.record_kind for p in LoanPlan} <= kinds
