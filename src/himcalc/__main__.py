@@ -2,4 +2,5 @@
 
 from himcalc.cli import run
 
-run()
+if __name__ == "__main__":  # importing the module (doctest collection) runs nothing
+    run()

@@ -113,6 +113,7 @@ def _csv_rows(lines: Iterator[tuple[int, str | InputError]], name: str
 
     reader = csv.reader(texts())
     header: list[str] | None = None
+    error: InputError | None
     while True:
         try:
             row = next(reader)

@@ -362,11 +362,12 @@ def run_block(data: Datasets, block: list[tuple[int, Any]], job: Job) -> Result:
         return result
     parts = []
     for priced, run in itertools.groupby(keep, key=lambda i: i not in skips):
-        run = list(run)
+        indices = list(run)
         if priced:
-            parts.append(_format([ids[i] for i in run], _take(columns, run), job.csv_out))
+            parts.append(_format([ids[i] for i in indices], _take(columns, indices),
+                                 job.csv_out))
         else:
-            parts += [_skipped_row(skips[i], job.csv_out) for i in run]
+            parts += [_skipped_row(skips[i], job.csv_out) for i in indices]
     result.output = "".join(parts).encode()
     return result
 

@@ -170,9 +170,9 @@ def loan(
         raise InputError("the inputs are too large to compute a schedule")
 
     rows = _monthly_rows(schedule.rows, rap) if monthly else _yearly_rows(schedule.rows, rap)
-    columns = _schedule_columns(monthly, rap)
-    keys = [c.key for c in columns]
-    schedule_report = Report(rows=rows, columns=columns, keys=keys,
+    schedule_columns = _schedule_columns(monthly, rap)
+    keys = [c.key for c in schedule_columns]
+    schedule_report = Report(rows=rows, columns=schedule_columns, keys=keys,
                              title="Schedule by month" if monthly else "Schedule by year",
                              notes=_notes(result, years, chosen))
     if fmt in (Format.csv, Format.tsv):

@@ -111,11 +111,13 @@ class _Himcalc(TyperGroup):
         self.commands = _CommandsOnDemand()
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
-        self.commands.listing = True
+        commands = self.commands
+        assert isinstance(commands, _CommandsOnDemand)
+        commands.listing = True
         try:
             super().format_help(ctx, formatter)
         finally:
-            self.commands.listing = False
+            commands.listing = False
 
 
 app = typer.Typer(

@@ -288,7 +288,8 @@ def compare(
     several = tuple(key for key, values in (("institution", institution or []),
                                             ("study_mode", modes)) if len(values) > 1)
     keys: tuple[str, ...] = ()
-    for mode, inst in itertools.product(modes, institution or [None]):
+    insts: list[Any] = list(institution or [None])
+    for mode, inst in itertools.product(modes, insts):
         base = scenario_from({**flags, "study_mode": mode}, data=data, institution=inst)
         tasks = tasks_of(data, base, pathways, program)
         keys = tuple(program or ([base.program] if base.program else []))
@@ -326,7 +327,7 @@ def compare(
               "(--private-loan-rate)." for r in rows if r["private_debt"] > 0]
     notes += [financed_note(r) for r in rows if r["debt_at_repayment"] > 0]
     notes += [f"Skipped (cannot be priced): {s}." for s in skipped]
-    row_keys = METRIC_KEYS
+    row_keys = list(METRIC_KEYS)
     if rows and "program" in rows[0]:
         row_keys = [METRIC_KEYS[0], "program", *METRIC_KEYS[1:]]
     emit(Report(rows=rows, columns=_compare_columns(rows, several), keys=row_keys, notes=notes),

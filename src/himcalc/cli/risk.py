@@ -110,7 +110,8 @@ def simulate(
     local: list[str] = []
     skipped: list[str] = []
     keys: tuple[str, ...] = ()
-    for inst in institution or [None]:
+    insts: list[Any] = list(institution or [None])
+    for inst in insts:
         base = scenario_from(flags or {}, data=data, institution=inst)
         tasks = tasks_of(data, base, pathways, program)
         keys = tuple(program or ([base.program] if base.program else []))

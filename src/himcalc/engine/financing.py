@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 from himcalc.models.enums import LoanPlan
 
@@ -83,7 +83,8 @@ def finance(plan: Plan, years: float, agi: float) -> LoanOutcome:
     rules: LoanRules = plan.loan_rules
     n_years = math.ceil(years - 1e-9)
     requested = [plan.borrow_per_year * min(1.0, years - k) for k in range(n_years)]
-    level = "graduate" if plan.credential_level == "master" else "undergraduate"
+    level: Literal["graduate", "undergraduate"] = (
+        "graduate" if plan.credential_level == "master" else "undergraduate")
     split = L.borrowing_plan(
         requested, rules.limits, level=level,
         dependency="independent" if plan.independent else "dependent",
@@ -136,7 +137,7 @@ def _federal_schedule(plan: Plan, rules: LoanRules, federal: L.AccrualResult, ra
     plans = rules.repayment_plans
     principal, unpaid = federal.balance, federal.interest
     chosen = LoanPlan(plan.loan_plan)
-    record = plans.get(chosen.record_kind)
+    record: Any = plans.get(chosen.record_kind)  # standard-10's may be absent
     if chosen is LoanPlan.standard_10:
         return L.standard_10(principal, rate, record, unpaid_interest=unpaid)
     if chosen is LoanPlan.rap:

@@ -482,7 +482,7 @@ def _risk(plan: Plan, settings: Settings, n: int, qs_pb: list, qs_npv: list, mea
         payback_p10=qs_pb[0],
         payback_p50=qs_pb[1],
         payback_p90=qs_pb[2],
-        npv_p10=qs_npv[0],  # type: ignore[arg-type]  (NPV is never NaN)
+        npv_p10=qs_npv[0],  # type: ignore[arg-type]  # NPV is never NaN
         npv_p50=qs_npv[1],  # type: ignore[arg-type]
         npv_p90=qs_npv[2],  # type: ignore[arg-type]
         npv_mean=mean,
