@@ -50,3 +50,19 @@ def test_every_loan_plan_has_a_record_in_the_shipped_data() -> None:
 
     kinds = {p.kind for p in loader.load().get("repayment_plans").values()}
     assert {p.record_kind for p in LoanPlan} <= kinds
+
+
+def test_both_ops_backends_satisfy_the_ops_protocol() -> None:
+    """The float and the numpy backend each offer every operation of `Ops` (the formulas'
+    one interface), and agree on `most`, the loop bound that replaced a backend test."""
+    import numpy as np
+
+    from himcalc.engine.ops import SCALAR, Ops, array_ops
+
+    vector = array_ops()
+    assert isinstance(SCALAR, Ops)
+    assert isinstance(vector, Ops)
+    assert (SCALAR.vector, vector.vector) == (False, True)
+    assert [SCALAR.most(x) for x in (3.0, 0.0, -2.0)] == [3, 0, 0]
+    assert vector.most(np.array([3.0, 7.0, -2.0])) == 7
+    assert vector.most(np.array([-1.0, -2.0])) == 0

@@ -40,7 +40,7 @@ from himcalc.engine.plan import Plan
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from himcalc.engine.ops import ScalarOps as Ops
+    from himcalc.engine.ops import Ops
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,8 +146,8 @@ def _path(plan: Plan, years, completes: bool, o: Ops = SCALAR) -> Flows:
     horizon, g, tax_rate = plan.horizon, plan.wage_growth, plan.tax_rate
     span = plan.span
     base = o.pick(plan.current_profile, plan.age)
-    if o.vector:
-        loan = no_loan(span)  # `batch` evaluates borrowers one at a time (monthly schedules)
+    if plan.loan_rules is None:  # no borrowing (a `StackedPlan` never has loan rules)
+        loan = no_loan(span)
     else:
         first = math.ceil(years)
         agi = (graduate_wage(plan, first, years) if completes
@@ -157,7 +157,7 @@ def _path(plan: Plan, years, completes: bool, o: Ops = SCALAR) -> Flows:
     last_study_year = o.ceil(years - 1e-12) - 1
     kept, growth, tuition_growth = plan.kept_share, 1.0 + g, 1.0 + plan.tuition_growth
     taxed = tax_rate != 0
-    shortest = int(horizon.min()) if o.vector else horizon
+    shortest = plan.shortest_horizon  # rows of a `StackedPlan` may have shorter horizons
     cols: dict[str, list] = {name: [] for name in Flows.__slots__[:-1]}
     grow = tuition_grow = 1.0  # (1 + g)^t, (1 + tuition growth)^t by repeated multiplication
     for t in range(span):
@@ -186,17 +186,16 @@ def _path(plan: Plan, years, completes: bool, o: Ops = SCALAR) -> Flows:
         taxes = o.where(taxed, tax_rate * (with_ - cf), 0.0) if o.any(taxed) else 0.0
         disbursed = loan.disbursed[t]
         payment = loan.payments[t]
-        net = (with_ - cf) - taxes - cost + aid
+        # Years past a row's own horizon are worth nothing (on vectors the mask also makes
+        # `net` one element per row; on floats t < horizon always holds).
+        alive = t < horizon
+        net = o.where(alive, (with_ - cf) - taxes - cost + aid, 0.0)
         financed = net + disbursed - payment
-        if o.vector:  # years past a row's own horizon are worth nothing
-            alive = t < horizon
-            net = o.where(alive, net, 0.0)  # always a vector: one element per row
-            financed = net  # loans are never on vectors (`batch` prices borrowers one by one)
-            if t >= shortest:  # (a plain 0.0 needs no mask: loans are never on vectors)
-                with_, cf, taxes = (o.where(alive, x, 0.0) for x in (with_, cf, taxes))
-                if studying:
-                    cost, forgone, aid, share = (o.where(alive, x, 0.0)
-                                                  for x in (cost, forgone, aid, share))
+        if t >= shortest:  # only rows of a `StackedPlan`; the loan flows are 0.0 there
+            with_, cf, taxes = (o.where(alive, x, 0.0) for x in (with_, cf, taxes))
+            if studying:
+                cost, forgone, aid, share = (o.where(alive, x, 0.0)
+                                              for x in (cost, forgone, aid, share))
         row = (cost, forgone, with_, cf, taxes, aid, disbursed, payment, net, financed, share)
         for column, value in zip(cols.values(), row, strict=True):
             column.append(value)

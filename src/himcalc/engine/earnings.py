@@ -39,7 +39,7 @@ from himcalc.models.enums import EarningsBasis, Education
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from himcalc.engine.ops import ScalarOps as Ops
+    from himcalc.engine.ops import Ops
     from himcalc.engine.programs import Local
     from himcalc.models.education import Pathway
     from himcalc.models.store import Datasets

@@ -43,7 +43,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (import-t
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from himcalc.engine.ops import ScalarOps as Ops
+    from himcalc.engine.ops import Ops
 
 __all__ = [
     "IRR_STATUSES",

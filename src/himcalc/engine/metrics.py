@@ -34,7 +34,7 @@ from himcalc.engine.plan import Plan
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from himcalc.engine.ops import ScalarOps as Ops
+    from himcalc.engine.ops import Ops
 
 CEW_HORIZONS = (10, 15, 20, 30, 40)
 PEP_YEAR = 10
@@ -111,7 +111,7 @@ def growth_factor(rate, years, o: Ops = SCALAR):
     multiplication: the same factors the cash-flow loop builds, identical on every CPU."""
     factor = 1.0
     step = 1.0 + rate
-    for k in range(int(o.maximum(years, 0) if not o.vector else years.max(initial=0))):
+    for k in range(o.most(years)):
         factor = o.where(k < years, factor * step, factor)
     return factor
 

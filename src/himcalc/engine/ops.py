@@ -24,7 +24,7 @@ only correctly rounded IEEE operations (+ − × ÷, sqrt, min/max, ceil) are of
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 
 class TaskTable(NamedTuple):
@@ -33,6 +33,39 @@ class TaskTable(NamedTuple):
 
     tables: object  # numpy array, k × years
     rows: object  # numpy int array, one entry per evaluation
+
+
+@runtime_checkable
+class Ops(Protocol):
+    """The interface the formulas are written against; `ScalarOps` and `array_ops()` both
+    satisfy it (a test checks it, mypy checks every call). A value is a float (or bool) on
+    the scalar backend and a numpy vector with one element per evaluation on the array one.
+
+    `vector` says which backend this is. Formulas do not branch on it: what only vectors
+    need lives in `engine.vector`; the one exception is the IRR solver's step that drops
+    finished elements from the vectors it iterates on (`finance._solve`), a speed-up with
+    identical results.
+    """
+
+    vector: bool
+    nan: float
+
+    def where(self, cond: Any, a: Any, b: Any) -> Any: ...
+    def minimum(self, a: Any, b: Any) -> Any: ...
+    def maximum(self, a: Any, b: Any) -> Any: ...
+    def div(self, a: Any, b: Any) -> Any: ...
+    def ceil(self, x: Any) -> Any: ...
+    def floor(self, x: Any) -> Any: ...
+    def pick(self, table: Any, index: Any) -> Any: ...
+    def sqrt(self, x: Any) -> Any: ...
+    def abs(self, x: Any) -> Any: ...
+    def not_(self, x: Any) -> Any: ...
+    def any(self, x: Any) -> bool: ...
+    def full(self, like: Any, value: float) -> Any: ...
+    def fill(self, value: Any, default: Any) -> Any: ...
+    def most(self, x: Any) -> int:
+        """The largest of the whole numbers `x`, or 0 if that is larger (a loop bound)."""
+        ...
 
 
 class ScalarOps:
@@ -100,8 +133,12 @@ class ScalarOps:
         """`value`, or `default` where it is missing (None)."""
         return default if value is None else value
 
+    @staticmethod
+    def most(x: float) -> int:
+        return int(x if x >= 0 else 0)
 
-SCALAR = ScalarOps()
+
+SCALAR: Ops = ScalarOps()
 
 
 class _ArrayOps:
@@ -138,6 +175,9 @@ class _ArrayOps:
     def fill(self, value, default):
         """`value`, or `default` where it is missing (NaN)."""
         return self.np.where(self.np.isnan(value), default, value)
+
+    def most(self, x) -> int:
+        return int(self.np.max(x, initial=0))
 
 
 _ARRAY: _ArrayOps | None = None

@@ -26,7 +26,7 @@ from himcalc.models.store import Datasets
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # the engine reads both by attribute: models, or plain records and scenarios
-    from himcalc.engine.ops import ScalarOps as Ops
+    from himcalc.engine.ops import Ops
     from himcalc.engine.programs import Local
     from himcalc.engine.scenario import Scenario
     from himcalc.models.education import Pathway
@@ -93,6 +93,12 @@ class Plan:
     @property
     def span(self) -> int:
         """Years the cash-flow loop runs: the horizon (a stacked plan's longest horizon)."""
+        return self.horizon
+
+    @property
+    def shortest_horizon(self) -> int:
+        """The shortest horizon of the plan's evaluations: the horizon (a stacked plan's
+        shortest row)."""
         return self.horizon
 
 

@@ -64,6 +64,15 @@ class StackedPlan:
     columns: dict
     span: int
 
+    loan_rules = None
+    """Never borrows: `_plan_together` sends a task that borrows down the scalar path (the
+    monthly loan schedules are not vectorised), so none can be priced here without its loan."""
+
+    @property
+    def shortest_horizon(self) -> int:
+        """The shortest horizon of the stacked tasks (years past it are masked per row)."""
+        return int(np.min(self.columns["horizon"]))
+
     def __getattr__(self, name: str):
         try:
             return self.columns[name]
