@@ -519,7 +519,7 @@ def test_empty_no_color_means_unset(monkeypatch: pytest.MonkeyPatch) -> None:
 
     seen: list[bool] = []
     monkeypatch.setattr("himcalc.render.terminal.print_report",
-                        lambda rep, stream, no_color=False, view=None: seen.append(no_color))
+                        lambda rep, stream, view, no_color=False: seen.append(no_color))
     monkeypatch.setattr(report, "is_terminal", lambda stream: True)
     monkeypatch.setattr(chart.sys.stdout, "isatty", lambda: True, raising=False)
     rep = report.Report(rows=[], columns=[])

@@ -313,7 +313,7 @@ def compare(
             curves[label] = cumulative(flows.net)
             paybacks[label] = metrics.payback_years
             notes[:1] = [assumptions_line(plan, base, several, keys)]
-            local += _local_notes(data, base, scenario, pid, choice, plan)
+            local += local_notes(data, base, scenario, pid, choice, plan)
     if not rows:
         raise InputError(f"nothing to compare: {skipped[0]}", details=skipped[1:])
     order = sorted(range(len(rows)), key=lambda i: _SORTS[sort](rows[i]))
@@ -353,7 +353,7 @@ def _compare_columns(rows: list[dict], several: tuple[str, ...] = ()) -> list[Co
     return columns
 
 
-def _local_notes(data: Any, base: Any, scenario: Any, pid: str, choice: Any,
+def local_notes(data: Any, base: Any, scenario: Any, pid: str, choice: Any,
                  plan: Any) -> list[str]:
     """The notes of a programme and of a state (`cli.places`), when either is priced."""
     if choice is None and scenario.state is None:
@@ -498,7 +498,7 @@ def show(
     labels = METRIC_LABELS + (FINANCED_LABELS if m["debt_at_repayment"] > 0 else [])
     metric_rows = [{"metric": label, "value": fmt_(m[key])} for key, label, fmt_ in labels]
     keys = (program,) if program else ()
-    local = _local_notes(data, base, scenario, pid, choice, plan)
+    local = local_notes(data, base, scenario, pid, choice, plan)
     summary = Report(rows=metric_rows, title="Metrics",
                      columns=[Column("metric", "Metric", text, "left"),
                               Column("value", "Value", text)],

@@ -129,7 +129,7 @@ def simulate(
                 row = {"pathway": row["pathway"],
                        "program": choice.key if choice is not None else None, **row}
             rows.append(row)
-            local += _local_notes(data, base, scenario, pid, choice)
+            local += local_notes(data, base, scenario, pid, choice)
     notes = [
         f"{runs:,} simulated people per pathway, seed {settings.seed} (--seed {settings.seed} "
         f"repeats this run). P(payback ≤ N): payback within {within:g} years from the start "
@@ -159,11 +159,11 @@ def simulate(
                 data=data_rows), fmt, view)
 
 
-def _local_notes(data: Any, base: Any, scenario: Any, pid: str, choice: Any) -> list[str]:
+def local_notes(data: Any, base: Any, scenario: Any, pid: str, choice: Any) -> list[str]:
     """The programme and state notes (`cli.places`) of one priced option."""
     if choice is None and scenario.state is None:
         return []
-    from himcalc.cli.reports import _local_notes as notes_of
+    from himcalc.cli.reports import local_notes as notes_of
     from himcalc.engine.plan import make_plan
 
     return notes_of(data, base, scenario, pid, choice, make_plan(data, scenario, pid))
@@ -263,7 +263,7 @@ def sensitivity(
     data = load_data()
     given = scenario_from(flags or {}, data=data, institution=institution)
     scenario, pid, choice = one_task(data, given, pathway, program)
-    local = _local_notes(data, given, scenario, pid, choice)
+    local = local_notes(data, given, scenario, pid, choice)
     _notes_to_stderr(local, fmt)
     if axes is not None:
         report = _grid_report(sens.grid(data, scenario, pid, *axes), fmt, axes)

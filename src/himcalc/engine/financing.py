@@ -23,13 +23,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from himcalc.models.enums import LoanPlan
 
-if TYPE_CHECKING:  # plan.py imports this module; `loans` only when someone borrows
+if TYPE_CHECKING:  # `loans` is imported only when someone borrows
     from himcalc.engine import loans as L
-    from himcalc.engine.plan import Plan
 
 START = date(2026, 8, 24)
 """First day of study assumed for every scenario (a late-August start of the 2026-27 year)."""
@@ -45,6 +44,23 @@ class LoanRules:
     origination_fee: float
     limits: tuple
     repayment_plans: dict
+
+
+class Borrower(Protocol):
+    """What `finance` reads of a plan (`plan.Plan` has it all): the parameters of borrowing,
+    owned here so that this module need not know the plan (which imports it)."""
+
+    horizon: int
+    borrow_per_year: float
+    loan_rules: LoanRules | None
+    credential_level: str
+    independent: bool
+    first_year_in_school: int
+    loan_rate: float | None
+    private_loan_rate: float
+    loan_plan: str
+    dependents: int
+    wage_growth: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +89,7 @@ def _months_between(a: date, b: date) -> int:
     return (b.year - a.year) * 12 + (b.month - a.month)
 
 
-def finance(plan: Plan, years: float, agi: float) -> LoanOutcome:
+def finance(plan: Borrower, years: float, agi: float) -> LoanOutcome:
     """Loan flows for studying `years` under `plan`; `agi` is the first repayment year's income."""
     horizon = plan.horizon
     if plan.borrow_per_year <= 0 or years <= 0 or plan.loan_rules is None:
@@ -129,7 +145,7 @@ def finance(plan: Plan, years: float, agi: float) -> LoanOutcome:
     )
 
 
-def _federal_schedule(plan: Plan, rules: LoanRules, federal: L.AccrualResult, rate: float,
+def _federal_schedule(plan: Borrower, rules: LoanRules, federal: L.AccrualResult, rate: float,
                       agi: float) -> L.Schedule:
     """The federal principal and its unpaid (uncapitalized) interest on the chosen plan."""
     from himcalc.engine import loans as L

@@ -6,12 +6,13 @@ and no dataset lookup, and every default is applied in one place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import attrgetter
 
 from himcalc.engine.earnings import CareerModel, career_model, profile_table
 from himcalc.engine.financing import START, LoanRules
 from himcalc.engine.ops import SCALAR
+from himcalc.engine.study import study_years
 from himcalc.errors import DatasetError, InputError
 from himcalc.models.enums import (
     CredentialLevel,
@@ -101,19 +102,6 @@ class Plan:
         shortest row)."""
         return self.horizon
 
-
-def study_years(pathway: Pathway, mode: StudyMode) -> float:
-    """Years a pathway takes in a study mode: full-time, accelerated, or part-time stretched."""
-    if mode is StudyMode.accelerated:
-        if pathway.accelerated_duration_months is None:
-            raise InputError(
-                f"pathway '{pathway.id}' has no accelerated variant in the data; "
-                "use --study-mode full_time or part_time"
-            )
-        return pathway.accelerated_duration_months / 12
-    if mode is StudyMode.part_time:
-        return pathway.duration_months * pathway.part_time_factor / 12
-    return pathway.duration_months / 12
 
 
 def open_pathways(data: Datasets, education: Education) -> list[str]:
@@ -377,6 +365,31 @@ def _loan_rules(data: Datasets, undergraduate: bool) -> LoanRules:
         limits=tuple(data.get("loan_limits").values()),
         repayment_plans=plans,
     )
+
+
+def pathway_tuition(data: Datasets, scenario: Scenario, pathway_id: str) -> float:
+    """Tuition and fees per full-time year that `make_plan` prices the pathway with."""
+    return _tuition(data, scenario, data.get("pathways")[pathway_id].tuition_tier)
+
+def plan_taking(data: Datasets, scenario: Scenario, pathway_id: str, years: float) -> Plan:
+    """The plan of `pathway_id` when study takes `years`, built by `make_plan` itself.
+
+    The same credits (so the same total direct cost) are spread over `years`, as the part-time
+    mode does (`models.education.Pathway`): the pathway record gets the part-time factor that
+    makes `make_plan`'s study time equal `years`, and the scenario keeps the base plan's share
+    of salary kept while studying, so only the length of study (and everything the engine
+    derives from it: cost per year, aid, credits, loans, career start) changes.
+    """
+    base = make_plan(data, scenario, pathway_id)
+    pathways = data.get("pathways")
+    pathway = pathways[pathway_id]
+    factor = years * 12 / pathway.duration_months
+    stretched = pathway.model_copy(update={"part_time_factor": factor})
+    records = {**data.records, "pathways": {**pathways, pathway_id: stretched}}
+    variant = Datasets(records=records, origin=data.origin, files=data.files)
+    mode = scenario.model_copy(update={"study_mode": StudyMode.part_time,
+                                       "salary_kept_share": base.kept_share})
+    return replace(make_plan(variant, mode, pathway_id), study_mode=base.study_mode)
 
 
 def _tuition(data: Datasets, scenario: Scenario, tier: TuitionTier) -> float:

@@ -212,7 +212,7 @@ def program_scenario(data: Datasets, scenario: Scenario, choice: Choice) -> Scen
     """The scenario of pricing `choice`: its key, and (unless the scenario gives them) the
     tuition row of its control and its median debt as borrowing, spread over the years of
     study in the scenario's study mode."""
-    from himcalc.engine.plan import study_years
+    from himcalc.engine.study import study_years
 
     given = scenario.model_fields_set
     update: dict = {"program": choice.key}

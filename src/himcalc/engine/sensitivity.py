@@ -16,38 +16,17 @@ The *swing* of an input is ``|NPV(high) - NPV(low)|``; rows are sorted by it, la
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 
 from himcalc.engine.metrics import evaluate
-from himcalc.engine.plan import Plan, _tuition, make_plan
+from himcalc.engine.plan import Plan, make_plan, pathway_tuition, plan_taking
 from himcalc.engine.scenario import Scenario
 from himcalc.errors import UsageError
-from himcalc.models.enums import StudyMode
 from himcalc.models.store import Datasets
 
 LOAN_RATE_SWING = 0.02
 """±2 percentage points around the federal (or `--loan-rate`) rate."""
 
-
-def plan_taking(data: Datasets, scenario: Scenario, pathway_id: str, years: float) -> Plan:
-    """The plan of `pathway_id` when study takes `years`, built by `make_plan` itself.
-
-    The same credits (so the same total direct cost) are spread over `years`, as the part-time
-    mode does (`models.education.Pathway`): the pathway record gets the part-time factor that
-    makes `make_plan`'s study time equal `years`, and the scenario keeps the base plan's share
-    of salary kept while studying, so only the length of study (and everything the engine
-    derives from it: cost per year, aid, credits, loans, career start) changes.
-    """
-    base = make_plan(data, scenario, pathway_id)
-    pathways = data.get("pathways")
-    pathway = pathways[pathway_id]
-    factor = years * 12 / pathway.duration_months
-    stretched = pathway.model_copy(update={"part_time_factor": factor})
-    records = {**data.records, "pathways": {**pathways, pathway_id: stretched}}
-    variant = Datasets(records=records, origin=data.origin, files=data.files)
-    mode = scenario.model_copy(update={"study_mode": StudyMode.part_time,
-                                       "salary_kept_share": base.kept_share})
-    return replace(make_plan(variant, mode, pathway_id), study_mode=base.study_mode)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +76,7 @@ def spec(name: str) -> InputSpec:
 
 def base_tuition(data: Datasets, scenario: Scenario, pathway_id: str) -> float:
     """Tuition and fees per full-time year that `make_plan` prices the pathway with."""
-    return _tuition(data, scenario, data.get("pathways")[pathway_id].tuition_tier)
+    return pathway_tuition(data, scenario, pathway_id)
 
 
 def moved_scenario(data: Datasets, scenario: Scenario, pathway_id: str, name: str,

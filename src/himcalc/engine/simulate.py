@@ -63,10 +63,9 @@ from himcalc.engine import plan as planning
 from himcalc.engine.cashflows import Flows, project
 from himcalc.engine.earnings import CareerModel, Level, experience_percentile, profile_at
 from himcalc.engine.ops import array_ops
-from himcalc.engine.plan import Plan, make_plan
+from himcalc.engine.plan import Plan, make_plan, plan_taking
 from himcalc.engine.salary import z_score
 from himcalc.engine.scenario import Scenario
-from himcalc.engine.sensitivity import plan_taking
 from himcalc.errors import InputError
 from himcalc.models.enums import StudyMode
 from himcalc.models.store import Datasets
@@ -376,7 +375,7 @@ def _chunks(data: Datasets, scenario: Scenario, pathway_id: str, settings: Setti
         return paths[years]
 
     salary_rng, growth_rng, completion_rng, time_rng, role_rng, rank_rng = _streams(settings.seed)
-    model = planning._terms(data, scenario, pathway_id).career
+    model = planning.plan_terms(data, scenario, pathway_id).career
     spread = settings.salary_spread
     z_p = z_score(scenario.percentile)
     rho = data.parameter("rank_correlation")

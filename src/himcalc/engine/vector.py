@@ -4,7 +4,7 @@ The engine's steps are written once on the ops backends (`engine.ops`): `plan.re
 a scenario's numbers into a plan's, `cashflows.project` and `metrics.measure_columns` turn a
 plan into flows and metrics. Here those same functions run on vectors with one element per
 (scenario, pathway) *task*: tasks that share a pathway and the scenario's categories share
-their data look-ups (`plan._terms`) and are resolved together, then every task is projected
+their data look-ups (`plan.plan_terms`) and are resolved together, then every task is projected
 and measured in one stack. Each result equals `metrics.evaluate(plan.make_plan(...))` for its
 task, bit for bit (tests/test_vector.py).
 
@@ -176,11 +176,11 @@ def _plan_together(data: Any, tasks: list[Task]) -> tuple[list[int], StackedPlan
 
 
 def _resolve_group(data: Any, tasks: list[Task], indices: list[int]) -> _Group | None:
-    """The group of tasks at `indices` (which share `plan._terms`), or None if the look-up
+    """The group of tasks at `indices` (which share `plan.plan_terms`), or None if the look-up
     fails (each task then takes the scalar path, which reports the error)."""
     first, pid = tasks[indices[0]]
     try:
-        terms = planning._terms(data, first, pid)
+        terms = planning.plan_terms(data, first, pid)
     except HimcalcError:
         return None
     scenarios = [tasks[i][0] for i in indices]

@@ -22,6 +22,10 @@ from dataclasses import dataclass, field
 
 from himcalc.render.columns import Column
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # type-only: report imports this module
+    from himcalc.render.report import Report, View
+
 GAP = 2
 """Spaces between two columns."""
 MIN_WRAP = 12
@@ -164,3 +168,15 @@ def plain_lines(layout: Layout, rows: Sequence[dict], marked: set[int] | None = 
     for i, row in enumerate(rows):
         out += block(layout.lines(row), "* " if marked and i in marked else lead, bottom=False)
     return out
+
+
+def fitted(part: Report, view: View, width: int) -> Layout:
+    """The layout of one table of a report under `view` at `width`."""
+    return fit(part.rows, part.columns, width, lead=2 if part.marked else 0,
+               wide=view.wide, chosen=view.chosen(part))
+
+
+def notes_of(part: Report, layout: Layout, width: int) -> list[str]:
+    """A table's notes, and which columns it left out."""
+    hidden = hidden_note(layout, width)
+    return [*part.notes, *([hidden] if hidden else [])]

@@ -24,7 +24,6 @@ from himcalc.errors import UsageError
 from himcalc.render import machine
 
 if TYPE_CHECKING:  # tables only: the machine formats need none of them
-    from himcalc.render import layout
     from himcalc.render.columns import Column
 
 
@@ -111,27 +110,11 @@ def render(report: Report, fmt: Format, stream: TextIO | None = None,
     if fmt is Format.table and is_terminal(stream):
         from himcalc.render.terminal import print_report  # rich only for a terminal
 
-        print_report(report, stream, no_color=bool(os.environ.get("NO_COLOR")), view=view)
+        print_report(report, stream, view, no_color=bool(os.environ.get("NO_COLOR")))
         return None
     if fmt is Format.markdown:
         return _markdown(report, view)
     return _text(report, view)
-
-
-def fitted(part: Report, view: View, width: int) -> layout.Layout:
-    """The layout of one table of a report under `view` at `width`."""
-    from himcalc.render import layout
-
-    return layout.fit(part.rows, part.columns, width, lead=2 if part.marked else 0,
-                      wide=view.wide, chosen=view.chosen(part))
-
-
-def notes_of(part: Report, fit: layout.Layout, width: int) -> list[str]:
-    """A table's notes, and which columns it left out."""
-    from himcalc.render import layout
-
-    hidden = layout.hidden_note(fit, width)
-    return [*part.notes, *([hidden] if hidden else [])]
 
 
 def _text(report: Report, view: View) -> str:
@@ -142,11 +125,11 @@ def _text(report: Report, view: View) -> str:
     width = view.width or layout.terminal_width()
     parts = []
     for i, part in enumerate([report, *report.sections]):
-        fit = fitted(part, view, width)
+        fit = layout.fitted(part, view, width)
         if part.title:
             parts += textwrap.wrap(part.title, width) or [""]
         parts += layout.plain_lines(fit, part.rows, part.marked or None)
-        for note in notes_of(part, fit, width):
+        for note in layout.notes_of(part, fit, width):
             parts += textwrap.wrap(note, width, break_on_hyphens=False) or [""]
         if i < len(report.sections):
             parts.append("")

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
 from himcalc.render import layout
-from himcalc.render.report import Report, View, fitted, notes_of
+
+if TYPE_CHECKING:  # type-only: report imports this module to print on a terminal
+    from himcalc.render.report import Report, View
 
 
-def print_report(report: Report, stream: TextIO, no_color: bool = False,
-                 view: View | None = None) -> None:
+def print_report(report: Report, stream: TextIO, view: View, no_color: bool = False) -> None:
     """Print the report and its sections as rich tables fitted to the terminal (`layout`),
     marked rows in bold green."""
-    view = view or View()
     width = view.width or layout.terminal_width()
     for part in [report, *report.sections]:
-        fit = fitted(part, view, width)
+        fit = layout.fitted(part, view, width)
         need = sum(fit.widths) + layout.GAP * (len(fit.widths) - 1)
         # --wide: print at the table's own width (the terminal wraps) rather than crop figures
         console = Console(file=stream, no_color=no_color, highlight=False,
@@ -39,5 +39,5 @@ def print_report(report: Report, stream: TextIO, no_color: bool = False,
             table.add_row(*["\n".join(lines) for lines in fit.lines(row)], style=style)
         console.print(table, crop=False)
         note_console = Console(file=stream, no_color=no_color, highlight=False, width=width)
-        for note in notes_of(part, fit, width):
+        for note in layout.notes_of(part, fit, width):
             note_console.print(note, style="dim", markup=False)
