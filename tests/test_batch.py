@@ -99,7 +99,7 @@ def _cohort(n: int) -> str:
 
 def test_batch_workers_write_what_one_process_writes(monkeypatch):
     """Blocks worked on by two worker processes come back complete and in input order."""
-    monkeypatch.setattr("himcalc.cli.batch.BLOCK", 7)
+    monkeypatch.setattr("himcalc.app.batch.BLOCK", 7)
     text = _cohort(60)
     one = runner.invoke(app, ["batch", "--jobs", "1"], input=text)
     two = runner.invoke(app, ["batch", "--jobs", "2"], input=text)
@@ -110,7 +110,7 @@ def test_batch_workers_write_what_one_process_writes(monkeypatch):
 
 def test_batch_workers_stop_at_the_first_bad_line(monkeypatch):
     """Without --keep-going a bad line in a worker's block stops the run there."""
-    monkeypatch.setattr("himcalc.cli.batch.BLOCK", 5)
+    monkeypatch.setattr("himcalc.app.batch.BLOCK", 5)
     lines = _cohort(30).splitlines(keepends=True)
     lines[17] = '{"id": 17, "age": 300}\n'
     result = runner.invoke(app, ["batch", "--jobs", "2"], input="".join(lines))
@@ -121,7 +121,7 @@ def test_batch_workers_stop_at_the_first_bad_line(monkeypatch):
 
 def test_batch_block_with_a_bad_line_gives_the_same_rows(monkeypatch):
     """A block with a bad line is read line by line instead of at once: same rows for the rest."""
-    monkeypatch.setattr("himcalc.cli.batch.BLOCK", 10)
+    monkeypatch.setattr("himcalc.app.batch.BLOCK", 10)
     good = _cohort(10)
     lines = good.splitlines(keepends=True)
     bad = "".join(lines[:4]) + "not json\n" + "".join(lines[4:])
@@ -150,7 +150,7 @@ def test_batch_plan_error_names_its_line_and_keeps_the_others():
 def test_batch_undecodable_input_keeps_the_rows_read_before_it(monkeypatch, tmp_path):
     """Bytes that are not UTF-8 deep in a long input: an error naming the file, and the rows
     written are those of lines read before it, complete and in order."""
-    monkeypatch.setattr("himcalc.cli.batch.BLOCK", 50)
+    monkeypatch.setattr("himcalc.app.batch.BLOCK", 50)
     text = _cohort(400)
     path = tmp_path / "cohort.jsonl"
     path.write_bytes(text.encode() + b'{"id": "\xff"}\n')
@@ -162,14 +162,14 @@ def test_batch_undecodable_input_keeps_the_rows_read_before_it(monkeypatch, tmp_
 
 
 COMPARE_JSON_MODULES = [
-    "himcalc", "himcalc.cli", "himcalc.cli.common", "himcalc.cli.main", "himcalc.cli.options",
-    "himcalc.cli.reading", "himcalc.cli.reports", "himcalc.engine", "himcalc.engine.cashflows",
-    "himcalc.engine.earnings", "himcalc.engine.finance", "himcalc.engine.financing",
-    "himcalc.engine.metrics", "himcalc.engine.ops", "himcalc.engine.plan",
-    "himcalc.engine.salary", "himcalc.engine.scenario_rules", "himcalc.engine.study",
-    "himcalc.errors",
-    "himcalc.models", "himcalc.models.enums", "himcalc.models.plain", "himcalc.models.store",
-    "himcalc.numbers", "himcalc.render", "himcalc.render.columns", "himcalc.render.machine",
+    "himcalc", "himcalc.app", "himcalc.app.compare", "himcalc.app.tasks", "himcalc.cli",
+    "himcalc.cli.common", "himcalc.cli.main", "himcalc.cli.options", "himcalc.cli.reading",
+    "himcalc.cli.reports", "himcalc.engine", "himcalc.engine.cashflows", "himcalc.engine.earnings",
+    "himcalc.engine.finance", "himcalc.engine.financing", "himcalc.engine.metrics",
+    "himcalc.engine.ops", "himcalc.engine.plan", "himcalc.engine.salary",
+    "himcalc.engine.scenario_rules", "himcalc.engine.study", "himcalc.errors", "himcalc.models",
+    "himcalc.models.enums", "himcalc.models.plain", "himcalc.models.store", "himcalc.numbers",
+    "himcalc.render", "himcalc.render.columns", "himcalc.render.machine", "himcalc.render.pricing",
     "himcalc.render.report", "himcalc.shipped",
 ]
 """Every himcalc module `compare -f json` imports: no loader or dataset model (the shipped

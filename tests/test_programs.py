@@ -253,7 +253,7 @@ def test_compare_without_state_or_program_is_unchanged_and_reads_no_csv(data):
         from himcalc.cli.main import main_entry
         code = main_entry(["compare", "-f", "json"])
         sys.stderr.write(repr(("himcalc.engine.programs" in sys.modules,
-                               "himcalc.cli.places" in sys.modules, int(code))))
+                               "himcalc.render.places" in sys.modules, int(code))))
     """)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60)

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from pydantic import ConfigDict, TypeAdapter, ValidationError, field_validator, model_validator
 
-from himcalc.cli.common import resolve_pathways
+from himcalc.app.tasks import resolve_pathways
 from himcalc.cli.inputs import ScenarioInput
 from himcalc.engine.metrics import METRIC_KEYS, OPTIONAL
 from himcalc.engine.scenario import Scenario

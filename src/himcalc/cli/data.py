@@ -1,4 +1,4 @@
-"""`himcalc data …`: list, show, validate, schema and sources of the datasets."""
+"""`himcalc data …`: parse → `himcalc.app.data` → `himcalc.render.data`."""
 
 from __future__ import annotations
 
@@ -7,23 +7,18 @@ from typing import Annotated, Any
 
 import typer
 
+from himcalc.app import data as app_data
 from himcalc.cli.common import load_data
 from himcalc.cli.options import ColumnsOption, FormatOption, WideOption, view_of
-from himcalc.errors import DatasetError, UsageError
-from himcalc.models.store import Problem
-from himcalc.render.columns import Column, number, text
-from himcalc.render.report import Format, Report, emit
+from himcalc.errors import DatasetError
+from himcalc.render import data as render
+from himcalc.render.report import Format, emit
 
 app = typer.Typer(no_args_is_help=True, help="List, show, validate and document the datasets.")
 
 
 def register(parent: typer.Typer) -> None:
     parent.add_typer(app, name="data")
-
-
-def _vintage(records: dict[str, Any]) -> str:
-    years = sorted({r.source.year for r in records.values()})
-    return str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
 
 
 @app.command("list")
@@ -33,24 +28,7 @@ def list_(fmt: FormatOption = Format.table, wide: WideOption = False,
 
     Example: himcalc data list -f json
     """
-    data = load_data()
-    rows = [
-        {"dataset": name, "records": len(recs), "vintage": _vintage(recs),
-         "assumptions": sum(r.assumption for r in recs.values()),
-         "files": sorted({data.origin[(name, rid)][0] for rid in recs})}
-        for name, recs in data.records.items()
-    ]
-    table = [Column("dataset", "Dataset", text, "left"), Column("records", "Records", number),
-               Column("vintage", "Vintage", text), Column("assumptions", "Assumptions", number),
-               Column("files", "Files", lambda v: ", ".join(v), "left")]
-    emit(Report(rows=rows, columns=table), fmt, view_of(wide, columns))
-
-
-def _flatten(record: Any) -> dict:
-    row = record.model_dump(mode="json", exclude={"source", "note"})
-    row["source"] = f"{record.source.title} ({record.source.year})"
-    row["url"] = str(record.source.url)
-    return row
+    emit(render.datasets_report(app_data.datasets(load_data())), fmt, view_of(wide, columns))
 
 
 @app.command("show")
@@ -65,30 +43,8 @@ def show(
 
     Example: himcalc data show tuition -f csv
     """
-    data = load_data()
-    if name not in data.records:
-        raise UsageError(f"unknown dataset '{name}' (known: {', '.join(data.records)})")
-    records = list(data.get(name).values())
-    rows = [_flatten(r) for r in records]
-    if fmt is Format.json:
-        report = Report(rows=rows, columns=[], data=[r.model_dump(mode="json") for r in records])
-    else:
-        keys = list(dict.fromkeys(k for r in rows for k in r))
-        shown = [k for k in keys if k != "url"]
-        # at a narrow width the id, the name and the source stay; other fields go from the right
-        first = {"id": 0, "name": 0, "source": 1}
-        report = Report(rows=rows, keys=keys, columns=[
-            Column(k, k, _cell, "left", priority=first.get(k, 2 + i), wrap=k != "id")
-            for i, k in enumerate(shown)])
-    emit(report, fmt, view_of(wide, columns))
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, dict):
-        return ", ".join(f"{k}={v}" for k, v in value.items() if v is not None)
-    if isinstance(value, list):
-        return ", ".join(_cell(v) for v in value)
-    return text(value)
+    records = app_data.records(load_data(), name)
+    emit(render.records_report(records, fmt is Format.json), fmt, view_of(wide, columns))
 
 
 @app.command()
@@ -101,57 +57,23 @@ def validate(
 
     Example: himcalc data validate ./my-school/
     """
-    from himcalc import loader
-
-    data, problems = loader.collect(loader.shipped_files())
-    if problems:
-        raise DatasetError(f"the shipped data is invalid: {problems[0]}")
-    _, user_problems = loader.collect(loader.user_files(path), into=data)
-    if not user_problems:
-        user_problems = data.cross_reference_problems()
-    if not user_problems:
-        user_problems = plan_problems(data, str(path))
-    rows = [{"file": p.file, "line": p.line, "dataset": p.dataset, "record": p.record,
-             "field": p.field, "message": p.message} for p in user_problems]
-    if fmt is Format.table:
-        if user_problems:
-            count = len(user_problems)
-            first, rest = user_problems[0], user_problems[1:]
-            more = f" (and {count - 1} more problem{'s' if count > 2 else ''})" if rest else ""
-            raise DatasetError(f"{first}{more}", details=[str(p) for p in rest])
-        typer.echo(f"{path}: ok")
+    problems = app_data.validate(path)
+    if fmt is not Format.table:
+        emit(render.problems_report(problems), fmt)
+    elif problems:
+        raise _refusal(problems)
     else:
-        columns = [Column(k, k, text, "left") for k in
-                   ("file", "line", "dataset", "record", "field", "message")]
-        emit(Report(rows=rows, columns=columns, keys=[c.key for c in columns]), fmt)
-    if user_problems:
+        typer.echo(f"{path}: ok")
+    if problems:
         raise typer.Exit(1)
 
 
-def plan_problems(data: Any, where: str) -> list[Problem]:
-    """What the commands would refuse in data that validates record by record: each pathway
-    is planned and evaluated for the default scenario (with the first education it accepts),
-    as `compare` does; a failure shared by several pathways is one problem naming them all."""
-    from himcalc.engine.metrics import evaluate
-    from himcalc.engine.plan import make_plan
-    from himcalc.engine.scenario import Scenario
-    from himcalc.errors import HimcalcError
-
-    failures: dict[str, list[str]] = {}
-    for pid, pathway in data.get("pathways").items():
-        try:
-            scenario = Scenario(education=pathway.requires_education[0])
-            evaluate(make_plan(data, scenario, pid))
-        except (HimcalcError, ValueError, ArithmeticError) as exc:
-            failures.setdefault(getattr(exc, "message", str(exc)), []).append(pid)
-    return [Problem(f"no command can price {_pathways(pids, data)} with the default scenario: "
-                    f"{message}", file=where) for message, pids in failures.items()]
-
-
-def _pathways(pids: list[str], data: Any) -> str:
-    if len(pids) == len(data.get("pathways")) > 1:
-        return "any pathway"
-    return "pathway " + ", ".join(f"'{p}'" for p in pids)
+def _refusal(problems: list[Any]) -> DatasetError:
+    """The first problem as the error, the others as its details."""
+    count = len(problems)
+    first, rest = problems[0], problems[1:]
+    more = f" (and {count - 1} more problem{'s' if count > 2 else ''})" if rest else ""
+    return DatasetError(f"{first}{more}", details=[str(p) for p in rest])
 
 
 @app.command()
@@ -164,23 +86,10 @@ def schema(
 
     Example: himcalc data schema -o himcalc-data.schema.json
     """
-    from pydantic import TypeAdapter
-
-    from himcalc.models.dataset import RECORD_TYPES
     from himcalc.render.machine import to_json
     from himcalc.writing import write_atomic
 
-    props: dict[str, Any] = {"title": {"type": "string"}, "description": {"type": "string"},
-                             "dataset": {"type": "string"}}
-    defs: dict[str, Any] = {}
-    for name, model in RECORD_TYPES.items():
-        sub = TypeAdapter(list[model]).json_schema(ref_template="#/$defs/{model}")
-        defs.update(sub.pop("$defs", {}))
-        props[name] = sub
-    doc = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-           "title": "himcalc data file", "type": "object", "properties": props,
-           "additionalProperties": False, "$defs": defs}
-    text_ = to_json(doc)
+    text_ = to_json(app_data.schema())
     if output is None:
         typer.echo(text_, nl=False)
     else:
@@ -196,24 +105,4 @@ def sources(fmt: FormatOption = Format.table, wide: WideOption = False,
     `--program` and the OEWS state wages behind `--state` (dataset `extracts`) each have one.
     Example: himcalc data sources -f markdown
     """
-    data = load_data()
-    seen: dict[tuple[str, str], dict] = {}
-    for name, recs in data.records.items():
-        for r in recs.values():
-            url = str(r.source.url)
-            row = seen.setdefault((url, r.source.title), {
-                "title": r.source.title, "url": url, "years": set(), "datasets": set(),
-                "records": 0})
-            row["years"].add(r.source.year)
-            row["datasets"].add(name)
-            row["records"] += 1
-    rows = [{**r, "years": sorted(r["years"]), "datasets": sorted(r["datasets"])}
-            for r in seen.values()]
-    rows.sort(key=lambda r: (r["datasets"][0], r["title"]))
-    join = lambda v: ", ".join(map(str, v))  # noqa: E731
-    table = [Column("title", "Source", text, "left"),
-               Column("years", "Years", join, "left", priority=2),
-               Column("datasets", "Datasets", join, "left"),
-               Column("records", "Records", number, priority=3),
-               Column("url", "URL", text, "left", priority=9, under="title")]
-    emit(Report(rows=rows, columns=table), fmt, view_of(wide, columns))
+    emit(render.sources_report(app_data.sources(load_data())), fmt, view_of(wide, columns))

@@ -148,15 +148,67 @@ def finance(plan: Borrower, years: float, agi: float) -> LoanOutcome:
 def _federal_schedule(plan: Borrower, rules: LoanRules, federal: L.AccrualResult, rate: float,
                       agi: float) -> L.Schedule:
     """The federal principal and its unpaid (uncapitalized) interest on the chosen plan."""
+    chosen = LoanPlan(plan.loan_plan)
+    record: Any = rules.repayment_plans.get(chosen.record_kind)  # standard-10's may be absent
+    return repayment_schedule(chosen, record, federal.balance, rate,
+                              unpaid_interest=federal.interest, agi=agi,
+                              dependents=plan.dependents, agi_growth=plan.wage_growth)
+
+
+def repayment_schedule(plan: LoanPlan, record: Any, principal: float, annual_rate: float, *,
+                       unpaid_interest: float = 0.0, agi: float = 0.0, dependents: int = 0,
+                       agi_growth: float = 0.0) -> L.Schedule:
+    """The monthly schedule of a federal `principal` (dollars) repaid on `plan`, whose
+    repayment-plan record (`data/federal_loans.yaml`, kind `plan.record_kind`) is `record`.
+
+    `annual_rate` is a fraction a year; `unpaid_interest` is owed, uncapitalized, and paid
+    first; `agi` (dollars a year, growing `agi_growth` a year), and `dependents` set RAP's
+    payment and are ignored by the other plans. Payments are positive amounts.
+    """
     from himcalc.engine import loans as L
 
-    plans = rules.repayment_plans
-    principal, unpaid = federal.balance, federal.interest
-    chosen = LoanPlan(plan.loan_plan)
-    record: Any = plans.get(chosen.record_kind)  # standard-10's may be absent
-    if chosen is LoanPlan.standard_10:
-        return L.standard_10(principal, rate, record, unpaid_interest=unpaid)
-    if chosen is LoanPlan.rap:
-        return L.rap_schedule(principal, rate, agi, plan.dependents, record,
-                              agi_growth=plan.wage_growth, unpaid_interest=unpaid)
-    return L.tiered_standard(principal, rate, record, unpaid_interest=unpaid)
+    if plan is LoanPlan.standard_10:
+        return L.standard_10(principal, annual_rate, record, unpaid_interest=unpaid_interest)
+    if plan is LoanPlan.rap:
+        return L.rap_schedule(principal, annual_rate, agi, dependents, record,
+                              agi_growth=agi_growth, unpaid_interest=unpaid_interest)
+    return L.tiered_standard(principal, annual_rate, record, unpaid_interest=unpaid_interest)
+
+
+def plan_term_months(plan: LoanPlan, record: Any, principal: float) -> int:
+    """The term of `plan` in months: the Tiered Standard's is set by the principal, the
+    legacy standard plan's by its record, RAP's is its forgiveness after so many payments."""
+    from himcalc.engine import loans as L
+
+    if plan is LoanPlan.standard_10:
+        return record.term_years * 12
+    if plan is LoanPlan.rap:
+        return record.forgiveness_months
+    return L.tiered_standard_term_months(principal, record)
+
+
+def rates_at_start(data: Any, loan_type: str) -> list:
+    """The `loan_rates` records of `loan_type` ("undergraduate", "graduate") that a loan first
+    disbursed on `START` gets, in dataset order."""
+    return [r for r in data.get("loan_rates").values()
+            if r.loan_type == loan_type and r.first_disbursed_from <= START
+            <= r.first_disbursed_to]
+
+
+def interest_before_repayment(principal: float, annual_rate: float, in_school_months: int,
+                              grace_months: int) -> float:
+    """Interest accrued before repayment on one unsubsidized disbursement of `principal`
+    dollars (0.0 when `in_school_months` or the principal is not positive).
+
+    The disbursement is dated on the engine's first day of study (`START`), school ends
+    `in_school_months` later, and repayment starts `grace_months` after that; simple daily
+    interest (actual/365) at `annual_rate` (a fraction a year) over those days, not
+    capitalized (`loans.accrue`).
+    """
+    if in_school_months <= 0 or principal <= 0:
+        return 0.0
+    from himcalc.engine import loans as L
+
+    last_day = L.add_months(START, in_school_months) - timedelta(days=1)
+    repay_day = L.repayment_start(last_day, grace_months)
+    return L.accrue([L.Disbursement(START, principal)], annual_rate, repay_day).interest

@@ -97,9 +97,11 @@ OPTIONAL = ("payback_years", "payback_after_completion", "discounted_payback_yea
 """Metrics that may be undefined: None in `Metrics`, NaN in `measure_columns`."""
 
 
-def measure(plan: Plan, flows: Flows, completer: Flows) -> Metrics:
-    """Metrics of the expected `flows` (graduate-only figures from `completer`)."""
-    fields = measure_columns(plan, flows, completer, SCALAR)
+def measure(plan: Plan, flows: Flows, completer: Flows,
+            discounted: list | None = None) -> Metrics:
+    """Metrics of the expected `flows` (graduate-only figures from `completer`); `discounted`,
+    if given, receives each year's net flow discounted to t = 0 (the terms of the NPV)."""
+    fields = measure_columns(plan, flows, completer, SCALAR, discounted)
     for key in OPTIONAL:
         if fields[key] != fields[key]:
             fields[key] = None
@@ -116,7 +118,8 @@ def growth_factor(rate, years, o: Ops = SCALAR):
     return factor
 
 
-def measure_columns(plan: Plan, flows: Flows, completer: Flows, o: Ops) -> dict:
+def measure_columns(plan: Plan, flows: Flows, completer: Flows, o: Ops,
+                    discounted: list | None = None) -> dict:
     """`Metrics` fields as a dict, every value a float or (array backend) a vector.
 
     "None" is NaN here (`measure` turns it into None). One pass over the years gathers the
@@ -140,7 +143,7 @@ def measure_columns(plan: Plan, flows: Flows, completer: Flows, o: Ops) -> dict:
     factor, step = 1.0, 1.0 + d
     horizon_npv = dict.fromkeys(CEW_HORIZONS, o.nan)
     pep_premium = o.nan
-    discounted = []
+    discounted = [] if discounted is None else discounted  # the terms of the NPV, by year
     # The financed cash position: its low point (0 at the start), when, and back to even.
     cash = low = low_years = 0.0
     even = o.full(net[0] if net else 0.0, 0.0)
@@ -218,3 +221,23 @@ def evaluate(plan: Plan) -> tuple[Metrics, Flows]:
     """Project and measure one plan: the single entry point every command uses."""
     flows, completer = project(plan)
     return measure(plan, flows, completer), flows
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """One plan evaluated: its metrics, its expected flows, and each year's net flow
+    discounted to t = 0 at the plan's discount rate (`discounted_net[t]` = net_t / (1 + d)^t,
+    the terms whose sum is the NPV)."""
+
+    metrics: Metrics
+    flows: Flows
+    discounted_net: list[float]
+
+
+def evaluate_in_full(plan: Plan) -> Evaluation:
+    """`evaluate`, with the discounted net flows the metrics were computed from (what `show`
+    lists year by year, so that no caller discounts the flows a second time)."""
+    flows, completer = project(plan)
+    discounted: list[float] = []
+    metrics = measure(plan, flows, completer, discounted)
+    return Evaluation(metrics, flows, discounted)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from operator import attrgetter
 
 from himcalc.engine.earnings import CareerModel, career_model, profile_table
-from himcalc.engine.financing import START, LoanRules
+from himcalc.engine.financing import START, LoanRules, rates_at_start
 from himcalc.engine.ops import SCALAR
 from himcalc.engine.study import study_years
 from himcalc.errors import DatasetError, InputError
@@ -349,10 +349,7 @@ def _income_tax(data: Datasets) -> dict:
 def _loan_rules(data: Datasets, undergraduate: bool) -> LoanRules:
     """The federal rate, fee, limits and plans in force when study starts (`START`)."""
     loan_type = "undergraduate" if undergraduate else "graduate"
-    rates = [
-        r for r in data.get("loan_rates").values()
-        if r.loan_type == loan_type and r.first_disbursed_from <= START <= r.first_disbursed_to
-    ]
+    rates = rates_at_start(data, loan_type)
     if not rates:
         raise InputError(f"no {loan_type} loan rate in the data for loans first disbursed {START}")
     plans = {p.kind: p for p in data.get("repayment_plans").values()}
