@@ -213,11 +213,25 @@ def _mix(p, a: Flows, b: Flows) -> Flows:
 
 
 def project(plan: Plan, o: Ops = SCALAR) -> tuple[Flows, Flows]:
-    """(expected flows, completer's flows). They are the same object when p = 1.
+    """(expected flows, completer's flows) of `plan`: one value per year t = 0 … horizon − 1,
+    t = 0 the first year of study, in real dollars; costs and forgone earnings are positive
+    amounts in their own columns, `net` is the year's gain (negative while studying). They
+    are the same object when the completion probability p is 1; otherwise the expected flows
+    mix the completer's and a non-completer's, weighted p and 1 − p.
 
     Metrics are taken from the expected flows; the starting salary and the debt of a
     graduate come from the completer's. With the array backend, `plan` holds one element per
-    evaluation (`engine.vector`) and so does every flow.
+    evaluation (`engine.vector`) and so does every flow. Pure: raises nothing for a plan
+    `make_plan` built.
+
+    >>> from himcalc.engine.plan import make_plan
+    >>> from himcalc.engine.scenario import Scenario
+    >>> from himcalc.shipped import load
+    >>> flows, completer = project(make_plan(load(), Scenario(), "coding-certificate"))
+    >>> flows is completer  # completion risk is off by default: p = 1
+    True
+    >>> flows.study_share[:2]  # a 12-month certificate: all of year 0, none of year 1
+    [1.0, 0.0]
     """
     completer = _path(plan, plan.years_to_complete, True, o)
     p = plan.completion_probability

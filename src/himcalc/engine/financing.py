@@ -90,7 +90,25 @@ def _months_between(a: date, b: date) -> int:
 
 
 def finance(plan: Borrower, years: float, agi: float) -> LoanOutcome:
-    """Loan flows for studying `years` under `plan`; `agi` is the first repayment year's income."""
+    """Loan flows for studying `years` under `plan`; `agi` is the first repayment year's
+    income (dollars a year, RAP's starting AGI).
+
+    Amounts are nominal dollars by year index (t = 0 the first year of study):
+    `disbursed[t]` is what the student receives (federal loans net of the origination fee,
+    plus any private loan), `payments[t]` what they repay, both positive; `debt_at_repayment`
+    is owed when repayment starts (with the uncapitalized interest). No borrowing, no
+    study time or no loan rules gives `no_loan`. Raises nothing for a plan `make_plan` built.
+
+    >>> from himcalc.engine.plan import make_plan
+    >>> from himcalc.engine.scenario import Scenario
+    >>> from himcalc.shipped import load
+    >>> plan = make_plan(load(), Scenario(borrow=5000), "coding-certificate")
+    >>> out = finance(plan, plan.years_to_complete, 40_000)
+    >>> round(out.disbursed[0], 2)  # $5,000 less the 1.057 % origination fee
+    4947.15
+    >>> out.debt_at_repayment > 5000, out.plan, out.term_months  # 10 years under $25,000
+    (True, 'tiered', 120)
+    """
     horizon = plan.horizon
     if plan.borrow_per_year <= 0 or years <= 0 or plan.loan_rules is None:
         return no_loan(horizon)
@@ -163,7 +181,16 @@ def repayment_schedule(plan: LoanPlan, record: Any, principal: float, annual_rat
 
     `annual_rate` is a fraction a year; `unpaid_interest` is owed, uncapitalized, and paid
     first; `agi` (dollars a year, growing `agi_growth` a year), and `dependents` set RAP's
-    payment and are ignored by the other plans. Payments are positive amounts.
+    payment and are ignored by the other plans. Payments are positive amounts. A negative
+    principal or rate raises ValueError; `record` must be of the plan's kind (it is not
+    checked: `LoanPlan.record_kind` names it).
+
+    >>> from himcalc.shipped import load
+    >>> plans = {p.kind: p for p in load().get("repayment_plans").values()}
+    >>> tiered = plans[LoanPlan.tiered.record_kind]
+    >>> s = repayment_schedule(LoanPlan.tiered, tiered, 12_000.0, 0.0)
+    >>> s.summary.n_payments, s.summary.monthly_payment  # 10 years at 0 %: 12,000 / 120
+    (120, 100.0)
     """
     from himcalc.engine import loans as L
 
@@ -177,7 +204,15 @@ def repayment_schedule(plan: LoanPlan, record: Any, principal: float, annual_rat
 
 def plan_term_months(plan: LoanPlan, record: Any, principal: float) -> int:
     """The term of `plan` in months: the Tiered Standard's is set by the principal, the
-    legacy standard plan's by its record, RAP's is its forgiveness after so many payments."""
+    legacy standard plan's by its record, RAP's is its forgiveness after so many payments.
+
+    >>> from himcalc.shipped import load
+    >>> plans = {p.kind: p for p in load().get("repayment_plans").values()}
+    >>> plan_term_months(LoanPlan.tiered, plans["tiered_standard"], 30_000.0)  # $25k-$50k: 15 y
+    180
+    >>> plan_term_months(LoanPlan.rap, plans["rap"], 30_000.0)  # forgiven after 30 years
+    360
+    """
     from himcalc.engine import loans as L
 
     if plan is LoanPlan.standard_10:
@@ -204,6 +239,12 @@ def interest_before_repayment(principal: float, annual_rate: float, in_school_mo
     `in_school_months` later, and repayment starts `grace_months` after that; simple daily
     interest (actual/365) at `annual_rate` (a fraction a year) over those days, not
     capitalized (`loans.accrue`).
+
+    >>> # $10,000 at 3.65 % accrues $1 a day; 2026-08-24 to 2028-02-24 is 549 days
+    >>> round(interest_before_repayment(10_000.0, 0.0365, 12, 6), 2)
+    549.0
+    >>> interest_before_repayment(10_000.0, 0.0365, 0, 6)  # the principal is the balance
+    0.0
     """
     if in_school_months <= 0 or principal <= 0:
         return 0.0

@@ -607,7 +607,16 @@ def rap_schedule(
       interest) is forgiven.
 
     `summary.total_paid` / `total_interest` are the borrower's own payments; the
-    subsidies are reported separately.
+    subsidies are reported separately. Payments and balances are positive amounts. Raises
+    ValueError for a negative balance or rate.
+
+    >>> from himcalc.shipped import load
+    >>> rap = next(p for p in load().get("repayment_plans").values() if p.kind == "rap")
+    >>> first = rap_schedule(20_000.0, 0.06, 45_000.0, 0, rap).rows[0]
+    >>> first.payment, first.interest, first.principal  # 4 % of $45,000 / 12; 20,000 x 0.005
+    (150.0, 100.0, 50.0)
+    >>> rap_schedule(20_000.0, 0.06, 45_000.0, 2, rap).rows[0].payment  # $50 per dependent
+    50.0
     """
     if balance < 0:
         raise ValueError("balance must be >= 0")

@@ -218,7 +218,24 @@ def measure_columns(plan: Plan, flows: Flows, completer: Flows, o: Ops,
 
 
 def evaluate(plan: Plan) -> tuple[Metrics, Flows]:
-    """Project and measure one plan: the single entry point every command uses."""
+    """Project and measure one plan: (its `Metrics`, its expected `Flows`), the single entry
+    point every command uses (`make_plan` builds the plan).
+
+    Conventions (module docstring, docs/methodology.md): real dollars; `flows.net[t]` is
+    year t's net flow, t = 0 the first year of study, costs (outflows) negative; NPV
+    discounts year t by (1 + discount_rate) ** t (t = 0 undiscounted); payback and the
+    other durations are years from the start of study, None for "never within the horizon".
+    Pure: raises nothing for a plan `make_plan` built.
+
+    >>> from himcalc.engine.plan import make_plan
+    >>> from himcalc.engine.scenario import Scenario
+    >>> from himcalc.shipped import load
+    >>> metrics, flows = evaluate(make_plan(load(), Scenario(), "coding-certificate"))
+    >>> len(flows.net), flows.net[0] < 0  # 40 years of flows; the year of study costs money
+    (40, True)
+    >>> metrics.npv < 0, metrics.irr_status  # at p50 it does not repay a 3 % discount rate
+    (True, 'ok')
+    """
     flows, completer = project(plan)
     return measure(plan, flows, completer), flows
 
@@ -236,7 +253,17 @@ class Evaluation:
 
 def evaluate_in_full(plan: Plan) -> Evaluation:
     """`evaluate`, with the discounted net flows the metrics were computed from (what `show`
-    lists year by year, so that no caller discounts the flows a second time)."""
+    lists year by year, so that no caller discounts the flows a second time).
+
+    >>> from himcalc.engine.plan import make_plan
+    >>> from himcalc.engine.scenario import Scenario
+    >>> from himcalc.shipped import load
+    >>> e = evaluate_in_full(make_plan(load(), Scenario(), "bachelor-him"))
+    >>> sum(e.discounted_net) == e.metrics.npv  # the NPV is their sum, term by term
+    True
+    >>> e.discounted_net[0] == e.flows.net[0]  # t = 0 is not discounted
+    True
+    """
     flows, completer = project(plan)
     discounted: list[float] = []
     metrics = measure(plan, flows, completer, discounted)

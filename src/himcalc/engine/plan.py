@@ -286,7 +286,26 @@ def resolve(terms: _Terms, s, o: Ops = SCALAR) -> dict:
 
 
 def make_plan(data: Datasets, scenario: Scenario, pathway_id: str) -> Plan:
-    """Apply defaults and look up every figure the year loop needs."""
+    """The `Plan` of `pathway_id` under `scenario`: every default applied and every figure the
+    year loop needs looked up in `data` (the first engine step; `metrics.evaluate` the next).
+
+    Units: money in real dollars a year (`direct_cost_per_year`, `counterfactual` …), rates
+    as fractions a year (`discount_rate` 0.03 is 3 %), `age` and `horizon` in whole years
+    (the horizon runs from the start of study, at `age`, to the year before `retire_age`),
+    `years_to_complete` in years (fractional for part-time study).
+
+    Raises `InputError` when the scenario cannot be priced on this pathway (the education
+    does not admit to it, no accelerated variant, no tuition for the institution, a horizon
+    under one year) and `DatasetError` when the data lacks a record the plan needs.
+
+    >>> from himcalc.engine.scenario import Scenario
+    >>> from himcalc.shipped import load
+    >>> plan = make_plan(load(), Scenario(), "coding-certificate")
+    >>> plan.age, plan.horizon  # default age 25, retire_age 65 (data/parameters.yaml): 40 years
+    (25, 40)
+    >>> plan.years_to_complete, plan.discount_rate  # 12 months full-time; 3 % real a year
+    (1.0, 0.03)
+    """
     terms = _terms(data, scenario, pathway_id)
     values = resolve(terms, scenario)
     horizon, age = values["horizon"], values["age"]
