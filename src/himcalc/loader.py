@@ -302,7 +302,8 @@ def load_text(text: str, name: str, into: Datasets, seen: Seen | None = None,
         problems += _load_records(key, records, name, into, seen, line)
         if key == "extracts" and folder is not None:
             for raw in records:
-                rec = into.get("extracts").get(raw.get("id")) if isinstance(raw, dict) else None
+                rid: Any = raw.get("id") if isinstance(raw, dict) else None
+                rec = into.get("extracts").get(rid) if rid is not None else None
                 if rec is not None and into.origin.get(("extracts", rec.id), ("",))[0] == name:
                     where = os.path.join(os.path.dirname(name), rec.file)
                     into.readers[rec.id] = functools.partial(read_table, folder / rec.file,
@@ -375,8 +376,8 @@ def _loose_numbers(raw: Any, value: Any, base: Problem, root: Any,
 
 
 def _kind(value: Any) -> str:
-    return {dict: "mapping", LineDict: "mapping", list: "list", str: "string"}.get(
-        type(value), type(value).__name__)
+    kinds: dict[type, str] = {dict: "mapping", LineDict: "mapping", list: "list", str: "string"}
+    return kinds.get(type(value), type(value).__name__)
 
 
 def shipped_files() -> list[tuple[str, resources.abc.Traversable]]:
@@ -458,7 +459,7 @@ def read_table(path: Any, name: str, record: Extract) -> tuple[Any, ...]:
         if len(values) != len(header):
             raise _fail(f"expected {len(header)} cells as in the header, found {len(values)}",
                         name, line)
-        cells = {}
+        cells: dict[str, Any] = {}
         for column, value in zip(header, values, strict=True):
             kind = kinds[column]
             optional = kind.endswith("?")

@@ -23,6 +23,10 @@ from pathlib import Path
 
 from himcalc.errors import InputError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (import-time budget)
+if TYPE_CHECKING:
+    from typing import Any
+
 
 def write_atomic(path: Path, content: str | bytes) -> None:
     """Write `content` to `path` atomically (same directory, fsync, rename); `-` is stdout."""
@@ -37,7 +41,7 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     except OSError as exc:
         raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
     try:
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as fh:
+        with os.fdopen(fd, mode, encoding=None if mode == "wb" else "utf-8") as fh:
             fh.write(content)
             fh.flush()
             os.fsync(fh.fileno())
@@ -79,7 +83,8 @@ def _to_stdout(content: str | bytes) -> None:
         sys.stdout.write(content)
     else:
         sys.stdout.flush()
-        getattr(sys.stdout, "buffer", sys.stdout).write(content)
+        out: Any = getattr(sys.stdout, "buffer", sys.stdout)
+        out.write(content)
     sys.stdout.flush()
 
 

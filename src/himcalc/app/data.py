@@ -95,7 +95,8 @@ def schema() -> dict:
                              "dataset": {"type": "string"}}
     defs: dict[str, Any] = {}
     for name, model in RECORD_TYPES.items():
-        sub = TypeAdapter(list[model]).json_schema(ref_template="#/$defs/{model}")
+        adapter: TypeAdapter[Any] = TypeAdapter(list[model])  # type: ignore[valid-type]
+        sub = adapter.json_schema(ref_template="#/$defs/{model}")
         defs.update(sub.pop("$defs", {}))
         props[name] = sub
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",

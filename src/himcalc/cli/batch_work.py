@@ -252,7 +252,7 @@ def _pathways(data: Datasets, scenario: Scenario, names: list[str] | None, numbe
         raise InputError(f"{name}:{number}: {exc.message}") from None
 
 
-def _may_repeat_a_key(line: str, record: BatchRecord) -> bool:
+def _may_repeat_a_key(line: str, record: BatchRecord | StrictRecord) -> bool:
     """Whether the JSON object on `line`, read as `record`, may have given a key twice.
 
     pydantic's JSON parser keeps the last of a repeated key, silently. An object with n
@@ -263,7 +263,7 @@ def _may_repeat_a_key(line: str, record: BatchRecord) -> bool:
     return line.count(",") >= len(record.model_fields_set)
 
 
-def _validate_block(block: list[tuple[int, Any]]) -> list[Scenario] | None:
+def _validate_block(block: list[tuple[int, Any]]) -> list[Any] | None:
     """Every JSON Lines record of the block, parsed and validated in one call; None when the
     block is not all JSON Lines or any line is bad (then each line is read on its own, which
     names the line and field of every error)."""

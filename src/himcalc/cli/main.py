@@ -73,7 +73,8 @@ class _CommandsOnDemand(MutableMapping[str, Any]):
         importlib.import_module(COMMAND_MODULES[name]).register(sub)
         sub.registered_commands = [
             c for c in sub.registered_commands
-            if (c.name or typer.main.get_command_name(c.callback.__name__)) == name]
+            if (c.name or typer.main.get_command_name(getattr(c.callback, "__name__", "")))
+            == name]
         sub.registered_groups = [g for g in sub.registered_groups if g.name == name]
         self._loaded[name] = typer.main.get_group(sub).commands[name]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 import sys
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -84,8 +84,8 @@ def simulate(
     settings = _settings(Settings(runs=runs, seed=secrets.randbelow(2**31) if seed is None
                                   else seed, within=within, salary_spread=salary_spread,
                                   wage_growth_sd=wage_growth_sd, time_spread=time_spread))
-    bases = [scenario_from(flags or {}, data=data, institution=inst)
-             for inst in list(institution or [None])]
+    insts: list[Any] = list(institution) if institution else [None]
+    bases = [scenario_from(flags or {}, data=data, institution=inst) for inst in insts]
     result = simulate_all(data, bases, pathways, program, settings, progress)
     report, local = simulate_report(data, result, len(institution or []) > 1, STATE.data_path)
     _notes_to_stderr(local, fmt)

@@ -315,7 +315,9 @@ def _solve(flows: Sequence, lo, hi, lo_positive, x, o: Ops = SCALAR,
     result = o.full(x, o.nan)
     dx_old = dx = o.full(x, math.inf)
     if o.vector:  # `rows`: where the elements still worked on sit in `answers`
-        answers, rows = result.copy(), o.np.arange(result.size)
+        import numpy as np
+
+        answers, rows = result.copy(), np.arange(result.size)
     for _ in range(_IRR_MAX_ITER):
         v = 1.0 / (1.0 + x)
         p = 0.0
@@ -359,7 +361,7 @@ def _solve(flows: Sequence, lo, hi, lo_positive, x, o: Ops = SCALAR,
         if o.vector and 2 * active.sum() < active.size:
             # Most have their answer: iterate on the others only (the same steps, less work).
             answers[rows] = result
-            keep = o.np.flatnonzero(active)
+            keep = np.flatnonzero(active)
             rows, flows = rows[keep], [f[keep] for f in flows]
             x, lo, hi, lo_positive, dx, dx_old, active, result = (
                 a[keep] for a in (x, lo, hi, lo_positive, dx, dx_old, active, result))
@@ -493,7 +495,13 @@ def irr_of(flows: Sequence, o: Ops):
     if not o.vector:
         rate, status = irr(flows)
         return (o.nan if rate is None else rate), status
-    np = o.np
+    return _irr_vectors(flows, o)
+
+
+def _irr_vectors(flows: Sequence, o: Ops):
+    """`irr_of` on the array backend (numpy vectors, one element per series)."""
+    import numpy as np
+
     changes = _sign_changes(flows, o)
     total = magnitude = first = 0.0
     for f in flows:

@@ -603,7 +603,7 @@ def _after_pilot(chunks: Iterator[tuple[int, np.ndarray, np.ndarray]],
                  ) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
     """The chunks again, the first `PILOT` runs' outcomes collected in `pilot` before the
     first of them is yielded (they place `_Order`'s windows)."""
-    held = []
+    held: list | None = []
     for chunk in chunks:
         if held is not None:
             held.append(chunk)

@@ -259,9 +259,10 @@ def _single(values: np.ndarray) -> np.ndarray | float | bool:
 
 def _evaluate(stacked: StackedPlan | None, n: int) -> dict:
     o = array_ops()
+    plan: Any = stacked  # a `StackedPlan` stands in for a `Plan`: its attributes, as vectors
     with np.errstate(all="ignore"):  # `where` computes both branches; the unused one may be inf
-        flows, completer = project(stacked, o)
-        columns = measure_columns(stacked, flows, completer, o)
+        flows, completer = project(plan, o)
+        columns = measure_columns(plan, flows, completer, o)
     for key in Metrics.__slots__:
         value = columns[key]
         if key in METRIC_LABELS:

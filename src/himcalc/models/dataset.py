@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from himcalc.models.costs import BooksSupplies, Tuition
 from himcalc.models.education import Exam, Pathway
 from himcalc.models.extracts import Extract, ScorecardLevel
@@ -19,7 +21,7 @@ from himcalc.models.taxes import IncomeTax
 
 __all__ = ["RECORD_TYPES", "Datasets", "Problem"]
 
-RECORD_TYPES: dict[str, type] = {
+RECORD_TYPES: dict[str, Any] = {
     "pathways": Pathway,
     "exams": Exam,
     "tuition": Tuition,

@@ -51,8 +51,8 @@ def _cells(column: list | np.ndarray, key: str, nullable: bool) -> str | list[st
     if bad.any():
         raise ValueError(f"refusing to write a non-finite number ({column[bad][0]}) in '{key}'")
     same = len(column) > 1 and column[0] == column[-1] and bool((column == column[0]).all())
-    texts = orjson.dumps(column[:1] if same else column, option=orjson.OPT_SERIALIZE_NUMPY)
-    texts = texts[1:-1].decode().split(",")
+    raw = orjson.dumps(column[:1] if same else column, option=orjson.OPT_SERIALIZE_NUMPY)
+    texts = raw[1:-1].decode().split(",")
     return texts[0] if same else texts
 
 
