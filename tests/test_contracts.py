@@ -66,3 +66,42 @@ def test_both_ops_backends_satisfy_the_ops_protocol() -> None:
     assert [SCALAR.most(x) for x in (3.0, 0.0, -2.0)] == [3, 0, 0]
     assert vector.most(np.array([3.0, 7.0, -2.0])) == 7
     assert vector.most(np.array([-1.0, -2.0])) == 0
+
+
+def _command_callbacks() -> dict[str, object]:
+    """Every command's function (a group's sub-commands as `group sub`), unwrapped."""
+    import importlib
+    import inspect
+
+    import typer
+
+    from himcalc.cli.main import COMMAND_MODULES
+
+    found: dict[str, object] = {}
+    for module in dict.fromkeys(COMMAND_MODULES.values()):
+        app = typer.Typer()
+        importlib.import_module(module).register(app)
+        groups = [(g.name, g.typer_instance) for g in app.registered_groups]
+        for prefix, sub in [("", app), *((f"{n} ", t) for n, t in groups)]:
+            for command in sub.registered_commands:
+                callback = inspect.unwrap(command.callback)
+                found[prefix + (command.name or callback.__name__)] = callback
+    return found
+
+
+def test_every_command_body_is_short() -> None:
+    """A command body only parses, calls `himcalc.app` and renders: at most 15 lines after
+    its docstring (issue 14), for each of the 12 commands."""
+    import ast
+    import inspect
+    import textwrap
+
+    lengths = {}
+    for name, callback in _command_callbacks().items():
+        tree = ast.parse(textwrap.dedent(inspect.getsource(callback)))
+        body = tree.body[0].body  # type: ignore[attr-defined]
+        if isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            body = body[1:]
+        lengths[name] = body[-1].end_lineno - body[0].lineno + 1
+    assert len(lengths) == 12
+    assert {k: n for k, n in lengths.items() if n > 15} == {}

@@ -60,11 +60,17 @@ def batch(
     try:
         run(data, stream, input_format, name, job, jobs, out, run_block)
     finally:
-        bar.__exit__(None, None, None)
-        out.stream.flush()
-        if stream is not sys.stdin:
-            stream.close()
+        _close(bar, out.stream, stream)
     out.finish()
+
+
+def _close(bar: Any, out: TextIO, stream: Any) -> None:
+    """After the run, whatever ended it: the progress bar gone, stdout flushed, the input
+    file closed."""
+    bar.__exit__(None, None, None)
+    out.flush()
+    if stream is not sys.stdin:
+        stream.close()
 
 
 def _open_input(input_: Path | None) -> tuple[str, Any]:

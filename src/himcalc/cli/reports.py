@@ -154,7 +154,6 @@ def show(
         _notes_to_stderr(local)
     emit(report, fmt, view_of(wide, columns))
     if chart or chart_file:
-        curve = [r["cumulative"] for r in result.rows]
-        payback = result.metrics["payback_years"]
-        draw_charts({result.pathway: curve}, {result.pathway: payback}, chart, chart_file, fmt,
-                    result.name)
+        curve = {result.pathway: [r["cumulative"] for r in result.rows]}
+        draw_charts(curve, {result.pathway: result.metrics["payback_years"]}, chart,
+                    chart_file, fmt, result.name)

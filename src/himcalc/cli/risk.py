@@ -81,9 +81,8 @@ def simulate(
 
     view = view_of(wide, columns)
     data = load_data()
-    settings = _settings(Settings(runs=runs, seed=secrets.randbelow(2**31) if seed is None
-                                  else seed, within=within, salary_spread=salary_spread,
-                                  wage_growth_sd=wage_growth_sd, time_spread=time_spread))
+    settings = _settings(Settings(runs, secrets.randbelow(2**31) if seed is None else seed,
+                                  within, salary_spread, wage_growth_sd, time_spread))
     insts: list[Any] = list(institution) if institution else [None]
     bases = [scenario_from(flags or {}, data=data, institution=inst) for inst in insts]
     result = simulate_all(data, bases, pathways, program, settings, progress)
