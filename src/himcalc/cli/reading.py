@@ -15,19 +15,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from himcalc.engine.scenario_rules import CHOICES, NUMBERS, RATES, SHARES
 from himcalc.numbers import boolean_problem, read_number, read_rate
 
-RATES = frozenset({"tax_rate", "wage_growth", "tuition_growth", "discount_rate", "loan_rate",
-                   "private_loan_rate"})
-"""Fields read as a rate: `0.18` or `18%`."""
-SHARES = frozenset({"salary_kept_share", "completion_probability"})
-"""Fields read as a share: `0.75`, `75%` or `1`."""
-NUMBERS = frozenset({"age", "borrow", "current_salary", "dependents", "employer_assistance",
-                     "grants", "horizon", "percentile", "retire_age", "tuition"})
-"""The other number fields of `Scenario` (a test checks them against its annotations)."""
-CHOICES = frozenset({"earnings_basis", "education", "institution", "study_mode",
-                     "tuition_basis"})
-"""The enum fields of `Scenario` (a test checks them against its annotations)."""
+__all__ = ["CHOICES", "NUMBERS", "RATES", "SHARES"]  # and the readers below
 
 SCHEMA = Path(__file__).with_name("scenario_schema.json")
 

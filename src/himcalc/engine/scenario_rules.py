@@ -16,6 +16,19 @@ from himcalc.models.enums import LoanPlan
 LOAN_PLANS = tuple(p.value for p in LoanPlan)
 """The `loan_plan` values a scenario accepts (`LoanPlan`)."""
 
+RATES = frozenset({"tax_rate", "wage_growth", "tuition_growth", "discount_rate", "loan_rate",
+                   "private_loan_rate"})
+"""Scenario fields that are rates a year: read as `0.18` or `18%` (`cli.reading`), shown as
+`18%` (`render.pricing.choices_text`)."""
+SHARES = frozenset({"salary_kept_share", "completion_probability"})
+"""Fields read as a share: `0.75`, `75%` or `1`."""
+NUMBERS = frozenset({"age", "borrow", "current_salary", "dependents", "employer_assistance",
+                     "grants", "horizon", "percentile", "retire_age", "tuition"})
+"""The other number fields of `Scenario` (a test checks them against its annotations)."""
+CHOICES = frozenset({"earnings_basis", "education", "institution", "study_mode",
+                     "tuition_basis"})
+"""The enum fields of `Scenario` (a test checks them against its annotations)."""
+
 
 def retire_after_age(scenario: Any) -> Any:
     """The scenario, unless its retirement age is not above its age (a ValueError says so)."""

@@ -12,6 +12,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from himcalc.engine.scenario_rules import RATES
 from himcalc.render.columns import Column, money, number, percent, ratio, text, years
 from himcalc.render.report import Report
 
@@ -97,8 +98,6 @@ def financed_note(row: dict) -> str:
             f"{row['debt_free_years']:.1f} y. Payback, NPV and IRR leave loans out.")
 
 
-RATE_FIELDS = ("wage_growth", "tuition_growth", "discount_rate", "tax_rate", "loan_rate",
-               "private_loan_rate")
 FLAG_NAMES = {"salary_kept_share": "salary-kept", "scenario_file": "scenario"}
 BOOL_FLAGS = {"cap_employer_assistance": ("--assistance-cap", "--no-assistance-cap"),
               "tax_credits": ("--tax-credits", "--no-tax-credits"),
@@ -122,7 +121,7 @@ def choices_text(scenario: Any, skip: tuple[str, ...] = (), programs: tuple[str,
             flags.append(BOOL_FLAGS[name][0 if value else 1])
             continue
         flag = "--" + FLAG_NAMES.get(name, name.replace("_", "-"))
-        if name in RATE_FIELDS:
+        if name in RATES:
             shown = f"{value * 100:.6g}%"
         elif isinstance(value, float):
             shown = f"{value:.10g}"
