@@ -14,15 +14,17 @@ block is worked on here; when more input follows, the blocks go to `jobs` worker
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import itertools
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from typing import Any
 
-from himcalc.errors import InputError
+from himcalc.errors import ExitCode, InputError
 
 BLOCK = 4096
 """Input lines worked on together (a block is the unit a worker process receives)."""
@@ -270,6 +272,7 @@ def _in_workers(blocks: Iterator[list[tuple[int, Any]]], job: Any, workers: int,
     gc.freeze()
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init,
                                initargs=(os.getpid(),))
+    previous = _exit_on_sigterm(pool)
     pending: deque = deque()
     finished = False
     try:
@@ -291,6 +294,37 @@ def _in_workers(blocks: Iterator[list[tuple[int, Any]]], job: Any, workers: int,
                 _terminate(pool, pid)
         pool.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()
+        _restore_sigterm(previous)
+
+
+def _exit_on_sigterm(pool: Any) -> Any:
+    """While workers run, SIGTERM stops them and exits 143 at once (the handler it replaces).
+
+    Why not raise, as `main` does elsewhere: an exception raised at an arbitrary point of the
+    executor's own code (while it starts a worker, or holds one of its locks) can leave
+    `shutdown` waiting for ever; a signal handler runs between two bytecodes of the main
+    thread, so the rows already written are whole lines, flushed before exiting.
+    """
+    import signal
+
+    def stop(signum: int, frame: Any) -> None:
+        for pid in list(getattr(pool, "_processes", None) or {}):
+            _terminate(pool, pid)
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+        os._exit(ExitCode.TERMINATED)  # README, "Exit codes"
+
+    try:
+        return signal.signal(signal.SIGTERM, stop)
+    except (ValueError, OSError):  # not the main thread
+        return None
+
+
+def _restore_sigterm(previous: Any) -> None:
+    if previous is not None:
+        import signal
+
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _terminate(pool: Any, pid: int) -> None:
