@@ -196,3 +196,30 @@ def test_compare_json_imports_only_what_it_needs():
     modules, third_party = out.stdout.splitlines()[-1].split(" | ")
     assert modules == str(COMPARE_JSON_MODULES)
     assert third_party == "[]"
+
+
+def test_line_with_no_open_pathway_is_its_error():
+    """A line whose education opens no pathway is that line's error (exit 1), never silently
+    dropped; with --keep-going the other lines' rows are written."""
+    from himcalc.cli.main import main_entry
+
+    line = '{"id": "x", "education": "less_than_high_school"}\n'
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("sys.stdin", io.StringIO(line))
+        assert main_entry(["batch"]) == 1
+    result = runner.invoke(app, ["batch", "--keep-going"], input=line + '{"id": "y"}\n')
+    rows = [json.loads(r) for r in result.stdout.splitlines()]
+    assert {r["id"] for r in rows} == {"y"} and len(rows) == 3
+
+
+def test_csv_numbers_read_back_exactly():
+    """CSV cells hold each number in its shortest exact form: every float of `compare -f csv`
+    reads back equal to `compare -f json`'s (small ratios such as 1.46e-05 are not rounded)."""
+    table = list(csv.DictReader(io.StringIO(runner.invoke(
+        app, ["compare", "--education", "master", "-f", "csv"]).stdout)))
+    rows = json.loads(runner.invoke(app, ["compare", "--education", "master", "-f",
+                                          "json"]).stdout)
+    for cells, row in zip(table, rows, strict=True):
+        for key, value in row.items():
+            if isinstance(value, float):
+                assert float(cells[key]) == value, key

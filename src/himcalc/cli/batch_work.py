@@ -247,9 +247,13 @@ def _local_tasks(data: Datasets, scenario: Scenario, names: list[str] | None, nu
 def _pathways(data: Datasets, scenario: Scenario, names: list[str] | None, number: int,
               name: str) -> list[str]:
     try:
-        return resolve_pathways(data, names, scenario)
+        found = resolve_pathways(data, names, scenario)
     except HimcalcError as exc:
         raise InputError(f"{name}:{number}: {exc.message}") from None
+    if not found:  # nothing to price: the line's error, as compare's "nothing to compare"
+        raise InputError(f"{name}:{number}: no pathway in the data is open to education "
+                         f"'{scenario.education.value}'")
+    return found
 
 
 def _may_repeat_a_key(line: str, record: BatchRecord | StrictRecord) -> bool:

@@ -54,7 +54,7 @@ def _cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return repr(round(value, 6)) if not value.is_integer() else repr(value)
+        return repr(value)  # the shortest text that reads back as the same number
     if isinstance(value, list | dict):
         return json.dumps(value, separators=(",", ":"))
     return value
