@@ -528,3 +528,15 @@ def test_empty_no_color_means_unset(monkeypatch: pytest.MonkeyPatch) -> None:
         report.render(rep, report.Format.table)
         assert seen[-1] is expected
         assert chart._color_wanted() is not expected
+
+
+@pytest.mark.parametrize("argv", [
+    ["--current-salary", "045000"], ["--current-salary", "45_000"], ["--age", "030"],
+    ["--tuition", "09800"], ["--age", "30.5"], ["--borrow", "0x10"],
+])
+def test_number_flags_follow_the_one_number_rule(argv: list[str]) -> None:
+    """Plain number flags are read by the one number rule too (typer's own conversion reads
+    `045000` as 45,000 and `45_000` as 45,000): refused, exit 2."""
+    from himcalc.cli.main import main_entry
+
+    assert main_entry(["compare", *argv, "-f", "json"]) == 2

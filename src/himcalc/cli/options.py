@@ -9,7 +9,7 @@ import inspect
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 import typer
 
@@ -129,6 +129,27 @@ def _read_rate(text: str, share: bool) -> float:
         raise typer.BadParameter(str(exc)) from None
 
 
+def parse_number(text: Any) -> float:
+    """A plain number flag under the one rule of every reader (`himcalc.numbers`): decimal
+    digits only (no leading zero, `_`, `0x`, `1:30`)."""
+    from himcalc.numbers import read_number
+
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        return float(text)
+    try:
+        return float(read_number(str(text)))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+def parse_whole(text: Any) -> int:
+    """A whole-number flag (an age, a number of years) under the same rule."""
+    value = parse_number(text)
+    if not value.is_integer():
+        raise typer.BadParameter(f"'{text}' is not a whole number")
+    return int(value)
+
+
 def _rate_option(help_text: str) -> Any:
     return typer.Option(parser=parse_rate, help=help_text, metavar="RATE",
                         rich_help_panel="Scenario")
@@ -237,6 +258,21 @@ SCENARIO_OPTIONS: dict[str, tuple[Any, Any]] = {
         "national figures. Example: --state WI", rich_help_panel=P)], None),
 }
 """Every scenario flag: name → (annotation, default). None means "not given"."""
+
+
+def _strict_numbers(options: dict[str, tuple[Any, Any]]) -> None:
+    """Give every plain number flag the one number reader (`parse_number`, `parse_whole`):
+    typer's own int/float conversion would read `045000` or `45_000` without a word."""
+    for annotation, _ in options.values():
+        base, *extras = get_args(annotation)
+        kinds = [a for a in get_args(base) if a in (int, float)]
+        for info in extras:
+            if kinds and getattr(info, "parser", None) is None:
+                info.parser = parse_whole if kinds[0] is int else parse_number
+                info.metavar = info.metavar or ("INTEGER" if kinds[0] is int else "NUMBER")
+
+
+_strict_numbers(SCENARIO_OPTIONS)
 
 
 def with_scenario(func: Callable[..., Any]) -> Callable[..., Any]:
