@@ -304,6 +304,8 @@ CLI_CASES = [
      ("no such file",)),
     ("scenario_file_missing", ["compare", "--scenario", "me.yaml", "-f", "json"], DATA,
      "me.yaml", ("cannot read",)),
+    ("batch_input_missing", ["batch", "-i", "cohort.jsonl"], DATA, "cohort.jsonl",
+     ("no such file",)),
 ]
 
 

@@ -90,3 +90,16 @@ def test_progress_is_silent_off_a_terminal(capsys):
         tick(50)
         tick(100)
     assert capsys.readouterr().err == ""
+
+
+def test_protected_chart_file_is_refused_before_any_output(tmp_path: Path, capsys):
+    """A write-protected --chart-file is refused before the report is written (exit 1,
+    stdout empty in a machine format), and the file is kept."""
+    from himcalc.cli.main import main_entry
+
+    target = tmp_path / "chart.svg"
+    target.write_text("mine")
+    target.chmod(0o444)
+    assert main_entry(["compare", "--chart-file", str(target), "-f", "json"]) == 1
+    assert capsys.readouterr().out == ""
+    assert target.read_text() == "mine"

@@ -55,6 +55,12 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         raise
 
 
+def check_writable(path: Path) -> None:
+    """Refuse now, before any output, a path `write_atomic` would refuse (`-` is stdout)."""
+    if str(path) != "-":
+        _writable_target(path)
+
+
 def _writable_target(path: Path) -> Path:
     """The path to replace for `path`: itself, or a symlink's regular target; refuses the rest."""
     try:

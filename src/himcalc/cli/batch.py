@@ -15,7 +15,7 @@ import typer
 
 from himcalc.app.batch import InputFormat
 from himcalc.cli.common import load_data
-from himcalc.errors import InputError, UsageError, error_lines
+from himcalc.errors import InputError, error_lines
 
 
 class OutputFormat(StrEnum):
@@ -82,9 +82,9 @@ def _open_input(input_: Path | None) -> tuple[str, Any]:
                              "or with --input FILE")
         return "<stdin>", stream
     if not input_.exists():
-        raise UsageError(f"{input_}: no such file")
+        raise InputError(f"{input_}: no such file")
     if input_.is_dir():
-        raise UsageError(f"{input_}: is a directory, not a file of scenarios")
+        raise InputError(f"{input_}: is a directory, not a file of scenarios")
     try:
         return str(input_), input_.open("rb")
     except OSError as exc:

@@ -186,6 +186,9 @@ def check_chart_file(path: Path) -> None:
         raise UsageError(f"--chart-file {path}: folder '{folder}' does not exist")
     if path.is_dir():
         raise UsageError(f"--chart-file {path}: is a folder")
+    from himcalc.writing import check_writable
+
+    check_writable(path)  # a device, a FIFO or a write-protected file: refused now
     import importlib.util
 
     if importlib.util.find_spec("matplotlib") is None:
