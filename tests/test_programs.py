@@ -394,3 +394,12 @@ def test_edited_csv_is_refused(tmp_path, capsys):
     code, out, err = _fails(capsys, "--data", str(folder), "programs", "-f", "json")
     assert (code, out) == (1, "")
     assert err.startswith(f"error: {folder / 'programs.csv'}: SHA-256") and "rerun" in err
+
+
+def test_sensitivity_prices_a_programme():
+    """`sensitivity --program` works through its time-to-complete input too (that input builds
+    a modified data set, which must keep the extracts' readers)."""
+    result = runner.invoke(app, ["sensitivity", "--program", "240392:associate", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert any(r["input"] == "time" for r in rows)

@@ -402,7 +402,8 @@ def plan_taking(data: Datasets, scenario: Scenario, pathway_id: str, years: floa
     factor = years * 12 / pathway.duration_months
     stretched = pathway.model_copy(update={"part_time_factor": factor})
     records = {**data.records, "pathways": {**pathways, pathway_id: stretched}}
-    variant = Datasets(records=records, origin=data.origin, files=data.files)
+    variant = Datasets(records=records, origin=data.origin, files=data.files,
+                       readers=data.readers)
     mode = scenario.model_copy(update={"study_mode": StudyMode.part_time,
                                        "salary_kept_share": base.kept_share})
     return replace(make_plan(variant, mode, pathway_id), study_mode=base.study_mode)
