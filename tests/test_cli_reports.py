@@ -254,3 +254,14 @@ def test_repeated_study_mode_is_refused_where_one_is_priced():
     code = main_entry(["show", "associate-hit", "--study-mode", "full_time",
                        "--study-mode", "part_time"])
     assert code == 2
+
+
+def test_footer_reproduces_repeated_flags():
+    """With several institutions and study modes the footer lists every value as its flag,
+    and re-running those flags gives the same rows."""
+    argv = ["compare", "associate-hit", "--institution", "online", "--institution",
+            "private_nonprofit", "--study-mode", "part_time", "--study-mode", "full_time"]
+    table = runner.invoke(app, argv, env={"COLUMNS": "300"}).stdout
+    flags = " ".join(table.split()).split("Non-default choices: ")[1].split(".")[0].split()
+    again = json.loads(invoke("compare", "associate-hit", *flags, "-f", "json").stdout)
+    assert again == json.loads(invoke(*argv, "-f", "json").stdout)

@@ -105,7 +105,8 @@ BOOL_FLAGS = {"cap_employer_assistance": ("--assistance-cap", "--no-assistance-c
 
 
 def choices_text(scenario: Any, skip: tuple[str, ...] = (), programs: tuple[str, ...] = (),
-                 data_path: Path | None = None) -> str | None:
+                 data_path: Path | None = None,
+                 repeated: dict[str, list[str]] | None = None) -> str | None:
     """Every scenario value that differs from its default, written as the flags that give
     it (a `--scenario` file's values included), plus `--data` and the `--program`s priced:
     enough to rerun the table."""
@@ -113,6 +114,8 @@ def choices_text(scenario: Any, skip: tuple[str, ...] = (), programs: tuple[str,
     if data_path is not None:
         flags.append(f"--data {data_path}")
     flags += [f"--program {key}" for key in programs]
+    for name, values in (repeated or {}).items():  # a flag the rows vary: every value
+        flags += [f"--{name.replace('_', '-')} {value}" for value in values]
     for name, info in type(scenario).model_fields.items():
         value = getattr(scenario, name)
         if name in skip or name == "program" or value == info.default:
@@ -148,14 +151,16 @@ def _basis_text(scenario: Any) -> str:
 
 
 def assumptions_line(plan: Any, scenario: Any, several: bool | tuple[str, ...] = False,
-                     programs: tuple[str, ...] = (), data_path: Path | None = None) -> str:
+                     programs: tuple[str, ...] = (), data_path: Path | None = None,
+                     rows: list[dict] | None = None) -> str:
     """The assumptions behind a table (the plan's resolved defaults) and every non-default
     choice, so that a shared table can be recomputed; `several`: the choices the rows vary
-    (True: the institution), which the rows themselves name."""
+    (True: the institution), each value of which (read from `rows`) is listed as its flag."""
     end = plan.age + plan.horizon - 1
     tax = "pre-tax" if plan.tax_rate == 0 else f"tax {percent(plan.tax_rate)}"
     varied = ("institution",) if several is True else (several or ())
-    choices = choices_text(scenario, varied, programs, data_path)
+    repeated = {key: list(dict.fromkeys(str(r[key]) for r in rows or [])) for key in varied}
+    choices = choices_text(scenario, varied, programs, data_path, repeated)
     wages = "BLS OEWS wages May 2025" + (f" ({scenario.state})" if scenario.state else "")
     return (
         f"Assumptions: {percent(plan.discount_rate)} real discount rate; horizon "
@@ -206,7 +211,7 @@ def compare_report(data: Datasets, result: CompareResult, machine: bool,
 
     rows, several = result.rows, result.several
     last = result.priced[-1]
-    notes = [assumptions_line(last.plan, last.base, several, result.programs, data_path)]
+    notes = [assumptions_line(last.plan, last.base, several, result.programs, data_path, rows)]
     if not machine:
         notes[:0] = answers(rows, result.careers, several, CAREER_YEARS)
     local: list[str] = []
