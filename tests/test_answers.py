@@ -40,9 +40,13 @@ def test_career_ten_years_on_by_hand():
         "cash_flows"]
     ten, start = flows[14], flows[4]
     out = " ".join(_text().split())
+    gap = ten["earnings_with"] - ten["earnings_without"]
+    assert gap > 0
     assert (f"bachelor-him {money(ten['earnings_with'])} a year "
-            f"({money(ten['earnings_with'] - ten['earnings_without'])} more than without it; "
+            f"({money(gap)} more than without it; "
             f"{money(start['earnings_with'])} at the start)") in out
+    less = " ".join(_text("coding-certificate", "--current-salary", "60000").split())
+    assert "less than without it" in less and "-$" not in less.split("Where the career")[1]
 
 
 def test_machine_formats_carry_no_sentences():

@@ -514,20 +514,22 @@ def test_short_version() -> None:
 
 
 def test_empty_no_color_means_unset(monkeypatch: pytest.MonkeyPatch) -> None:
-    """NO_COLOR="" leaves colour on (no-color.org: only a non-empty value disables it)."""
+    """NO_COLOR="" leaves the terminal table (rich) on; a non-empty NO_COLOR gives the plain
+    table, with no colour, bold or boxes (no-color.org; README)."""
     from himcalc.render import chart, report
 
     seen: list[bool] = []
     monkeypatch.setattr("himcalc.render.terminal.print_report",
-                        lambda rep, stream, view, no_color=False: seen.append(no_color))
+                        lambda rep, stream, view=None, no_color=False: seen.append(True))
     monkeypatch.setattr(report, "is_terminal", lambda stream: True)
     monkeypatch.setattr(chart.sys.stdout, "isatty", lambda: True, raising=False)
     rep = report.Report(rows=[], columns=[])
-    for value, expected in (("", False), ("1", True)):
+    for value, rich in (("", True), ("1", False)):
+        seen.clear()
         monkeypatch.setenv("NO_COLOR", value)
-        report.render(rep, report.Format.table)
-        assert seen[-1] is expected
-        assert chart._color_wanted() is not expected
+        text = report.render(rep, report.Format.table)
+        assert bool(seen) is rich and (text is None) is rich
+        assert chart._color_wanted() is rich
 
 
 @pytest.mark.parametrize("argv", [

@@ -70,8 +70,12 @@ def answers(rows: list[dict], careers: list[dict | None], several: bool | tuple[
         out = [worth, pays,
                f"Costs least: {name(cheap)}, {money(cheap['total_cost'])} in all (tuition, "
                "fees, books and the earnings given up while studying)."]
-    parts = [f"{name(r)} {money(c['with'])} a year ({money(c['with'] - c['without'])} more "
-             f"than without it; {money(r['starting_salary'])} at the start)"
+    def gap(difference: float) -> str:
+        more = "more" if difference >= 0 else "less"
+        return f"{money(abs(difference))} {more} than without it"
+
+    parts = [f"{name(r)} {money(c['with'])} a year ({gap(c['with'] - c['without'])}; "
+             f"{money(r['starting_salary'])} at the start)"
              for r, c in zip(rows, careers, strict=True) if c is not None]
     if parts:
         out.append(f"Where the career goes, {career_years} years after completing: "

@@ -107,10 +107,12 @@ def render(report: Report, fmt: Format, stream: TextIO | None = None,
     if fmt in (Format.csv, Format.tsv):
         delimiter = "," if fmt is Format.csv else "\t"
         return machine.to_delimited(report.rows, report.machine_keys(), delimiter)
-    if fmt is Format.table and is_terminal(stream):
-        from himcalc.render.terminal import print_report  # rich only for a terminal
+    if fmt is Format.table and is_terminal(stream) and not os.environ.get("NO_COLOR"):
+        # rich only for a terminal, and never with NO_COLOR (no-color.org; an empty value is
+        # unset): then the plain table, no colour, no bold, no boxes (README)
+        from himcalc.render.terminal import print_report
 
-        print_report(report, stream, view, no_color=bool(os.environ.get("NO_COLOR")))
+        print_report(report, stream, view)
         return None
     if fmt is Format.markdown:
         return _markdown(report, view)
