@@ -265,3 +265,11 @@ def test_footer_reproduces_repeated_flags():
     flags = " ".join(table.split()).split("Non-default choices: ")[1].split(".")[0].split()
     again = json.loads(invoke("compare", "associate-hit", *flags, "-f", "json").stdout)
     assert again == json.loads(invoke(*argv, "-f", "json").stdout)
+
+
+def test_horizon_shorter_than_study_is_said(capsys):
+    """A horizon that ends before study does is not silently cut: a note says only its years
+    are counted (stderr in machine formats)."""
+    assert main_entry(["compare", "bachelor-him", "--horizon", "3", "-f", "json"]) == 0
+    err = capsys.readouterr().err
+    assert "The horizon (3 years) ends before bachelor-him's 4 years of study" in err

@@ -182,18 +182,25 @@ def assumptions_line(plan: Any, scenario: Any, several: bool | tuple[str, ...] =
 
 def local_notes(data: Datasets, base: Any, scenario: Any, pid: str, choice: Any,
                 plan: Any) -> list[str]:
-    """The notes of a programme and of a state (`render.places`), when either is priced."""
+    """The notes of a programme and of a state (`render.places`), when either is priced, and
+    of a horizon that ends before study does."""
+    short = []
+    if plan.horizon < plan.years_to_complete:
+        short = [f"The horizon ({plan.horizon} year{'s' if plan.horizon != 1 else ''}) ends "
+                 f"before {pid}'s "
+                 f"{plan.years_to_complete:g} years of study: only the costs and earnings of "
+                 "those years are counted."]
     if choice is None and scenario.state is None:
-        return []
+        return short
     from himcalc.engine.plan import plan_terms
     from himcalc.render import places
 
-    notes = []
+    notes: list[str] = []
     if choice is not None:
         notes.append(places.program_note(data, base, scenario, choice, plan))
     if scenario.state is not None:
         notes.append(places.state_note(data, scenario, plan_terms(data, scenario, pid).local))
-    return notes
+    return short + notes
 
 
 def _compare_columns(rows: list[dict], several: tuple[str, ...] = ()) -> list[Column]:
