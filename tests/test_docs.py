@@ -151,3 +151,15 @@ def test_help_builds_no_command():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stderr.strip() == "[]"
+
+
+def test_shell_completion_is_available():
+    """`--show-completion` prints a completion script for the shell named (issue 16 §10)."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", "from himcalc.cli import run; run()",
+                             "--show-completion", "bash"], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "_himcalc_completion" in result.stdout or "complete" in result.stdout

@@ -121,11 +121,18 @@ class _Himcalc(TyperGroup):
             commands.listing = False
 
 
+COMPLETION_OPTIONS = ("--install-completion", "--show-completion")
+"""Shell completion (typer's): its options exist when asked for or when a shell completes
+(`_HIMCALC_COMPLETE` set), so that no other run pays the ≈ 3 ms of importing it (README,
+"Shell completion")."""
+_COMPLETION = (any(a in sys.argv for a in COMPLETION_OPTIONS)
+               or "_HIMCALC_COMPLETE" in os.environ)
+
 app = typer.Typer(
     name="himcalc",
     cls=_Himcalc,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=_COMPLETION,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     help="Payback, NPV and IRR of Health Information Management credentials.\n\n"
