@@ -134,19 +134,27 @@ def read_text(path: Path | resources.abc.Traversable, file: str) -> str:
     Whatever the path names (a regular file, a pipe, /dev/zero), no more than the limit is
     ever read, and a larger input is refused.
     """
+    def not_a_folder(p: Path) -> None:
+        if p.is_dir():
+            raise _fail("is a directory, not a data file", file)
+
+    raw = _read_at_most(path, MAX_FILE_BYTES, file, not_a_folder)
+    return decode_text(check_size(raw, file), file)
+
+
+def _read_at_most(path: Any, limit: int, file: str, check: Any, where: str = "") -> bytes:
+    """At most `limit` + 1 bytes of `path` (a `Path`, after `check(path)`, or a packaged
+    resource), whatever it names; a failure to read is a `DatasetError` naming `file`."""
     try:
         if isinstance(path, Path):
-            if path.is_dir():
-                raise _fail("is a directory, not a data file", file)
+            check(path)
             with path.open("rb") as fh:
-                raw = fh.read(MAX_FILE_BYTES + 1)
-        else:
-            raw = path.read_bytes()
+                return fh.read(limit + 1)
+        return path.read_bytes()
     except DatasetError:
         raise
     except OSError as exc:
-        raise _fail(f"cannot read: {exc.strerror or exc}", file) from None
-    return decode_text(check_size(raw, file), file)
+        raise _fail(f"cannot read: {exc.strerror or exc}{where}", file) from None
 
 
 def read_stream(stream: Any, file: str) -> str:
@@ -428,17 +436,7 @@ def read_table(path: Any, name: str, record: Extract) -> tuple[Any, ...]:
         raise _fail(f"no table of this name is read by himcalc ({where}; known: "
                     f"{', '.join(TABLES)})", name)
     row_type, kinds = spec
-    try:
-        if isinstance(path, Path):
-            _regular_file(path)
-            with path.open("rb") as fh:
-                raw = fh.read(MAX_TABLE_BYTES + 1)
-        else:
-            raw = path.read_bytes()
-    except DatasetError:
-        raise
-    except OSError as exc:
-        raise _fail(f"cannot read: {exc.strerror or exc} ({where})", name) from None
+    raw = _read_at_most(path, MAX_TABLE_BYTES, name, _regular_file, f" ({where})")
     if len(raw) > MAX_TABLE_BYTES:
         raise _fail(f"larger than {MAX_TABLE_BYTES:,} bytes ({where})", name)
     digest = hashlib.sha256(raw).hexdigest()

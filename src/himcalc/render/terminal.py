@@ -14,15 +14,16 @@ if TYPE_CHECKING:  # type-only: report imports this module to print on a termina
     from himcalc.render.report import Report, View
 
 
-def print_report(report: Report, stream: TextIO, view: View, no_color: bool = False) -> None:
+def print_report(report: Report, stream: TextIO, view: View) -> None:
     """Print the report and its sections as rich tables fitted to the terminal (`layout`),
-    marked rows in bold green."""
+    marked rows in bold green (never called with NO_COLOR set: `report.render` prints the
+    plain table then)."""
     width = view.width or layout.terminal_width()
     for part in [report, *report.sections]:
         fit = layout.fitted(part, view, width)
         need = sum(fit.widths) + layout.GAP * (len(fit.widths) - 1)
         # --wide: print at the table's own width (the terminal wraps) rather than crop figures
-        console = Console(file=stream, no_color=no_color, highlight=False,
+        console = Console(file=stream, highlight=False,
                           width=max(width, need))
         table = Table(title=part.title, box=box.SIMPLE_HEAD, title_justify="left",
                       title_style="bold", show_edge=False, pad_edge=False,
@@ -38,6 +39,6 @@ def print_report(report: Report, stream: TextIO, view: View, no_color: bool = Fa
             style = "bold green" if i in part.marked else None
             table.add_row(*["\n".join(lines) for lines in fit.lines(row)], style=style)
         console.print(table, crop=False)
-        note_console = Console(file=stream, no_color=no_color, highlight=False, width=width)
+        note_console = Console(file=stream, highlight=False, width=width)
         for note in layout.notes_of(part, fit, width):
             note_console.print(note, style="dim", markup=False)
